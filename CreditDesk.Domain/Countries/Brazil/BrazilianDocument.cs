@@ -1,0 +1,42 @@
+using CreditDesk.Domain.Documents;
+
+namespace CreditDesk.Domain.Countries.Brazil;
+
+/// <summary>CPF: 11 digits, not all equal, with two mod-11 check digits.</summary>
+public sealed class BrazilianDocument : IDocumentValidator
+{
+    public DocumentCheck Validate(string? document, DateOnly today)
+    {
+        var text = DocumentText.Normalize(document);
+        if (text.Length == 0)
+        {
+            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "Enter your CPF.");
+        }
+        if (!DocumentText.AllDigits(text))
+        {
+            return DocumentCheck.Invalid(text, DocumentProblem.Characters, "A CPF contains digits only.");
+        }
+        if (text.Length != 11)
+        {
+            return DocumentCheck.Invalid(text, DocumentProblem.Length, "A CPF has exactly 11 digits.");
+        }
+        if (text.AsSpan().IndexOfAnyExcept(text[0]) < 0)
+        {
+            return DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "A CPF cannot be the same digit repeated.");
+        }
+        return text[9] - '0' == CheckDigit(text, 9) && text[10] - '0' == CheckDigit(text, 10)
+            ? DocumentCheck.Valid(text)
+            : DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "The check digits of the CPF do not match; please check the number.");
+    }
+
+    private static int CheckDigit(string digits, int count)
+    {
+        var sum = 0;
+        for (var i = 0; i < count; i++)
+        {
+            sum += (digits[i] - '0') * (count + 1 - i);
+        }
+        var remainder = sum % 11;
+        return remainder < 2 ? 0 : 11 - remainder;
+    }
+}

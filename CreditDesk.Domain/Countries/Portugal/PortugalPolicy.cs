@@ -1,0 +1,30 @@
+using CreditDesk.Domain.Decisions;
+using CreditDesk.Domain.Documents;
+
+namespace CreditDesk.Domain.Countries.Portugal;
+
+public sealed class PortugalPolicy : ICountryPolicy
+{
+    public const decimal MinimumMonthlyIncome = 800m;
+    public const decimal MaximumAnnualIncomeMultiple = 4m;
+    public const decimal MaximumDebtToIncome = 0.40m;
+    public const int MinimumScore = 600;
+
+    public string Code => "PT";
+    public string Name => "Portugal";
+    public string Currency => "EUR";
+    public string DocumentName => "NIF";
+    public string DocumentHint => "9 digits; the last one is a check digit.";
+    public string DocumentPlaceholder => "123456789";
+    public string BureauName => "Banco de Portugal CRC";
+    public IDocumentValidator Document { get; } = new PortugueseDocument();
+
+    public IReadOnlyList<RuleResult> Evaluate(Assessment a) =>
+    [
+        CommonRules.MinimumIncome(a, MinimumMonthlyIncome),
+        CommonRules.AmountWithinAnnualIncome(a, MaximumAnnualIncomeMultiple),
+        CommonRules.DebtToIncome(a, FailsWhen.Above, MaximumDebtToIncome),
+        CommonRules.MinimumScore(a, MinimumScore),
+        CommonRules.NoActiveDefaults(a),
+    ];
+}

@@ -1,0 +1,34 @@
+using CreditDesk.Domain.Applications;
+using CreditDesk.Domain.Bureaus;
+using CreditDesk.Domain.Countries;
+
+namespace CreditDesk.Domain.Decisions;
+
+/// <summary>The outcome of assessing one application: every rule, the risk score, and the resulting status.</summary>
+public sealed record Decision(ApplicationStatus Status, int RiskScore, IReadOnlyList<RuleResult> Rules);
+
+/// <summary>
+/// Applies a country's rules plus the rules every country shares. Any failed REJECT rule rejects; otherwise any failed
+/// REVIEW rule sends the application to an officer; otherwise it is approved.
+/// </summary>
+public static class DecisionEngine
+{
+    public static Decision Decide(ICountryPolicy policy, LoanRequest request, BureauReport report)
+    {
+        var assessment = new Assessment(request, report);
+        var riskScore = RiskScore.Calculate(assessment);
+
+        List<RuleResult> rules =
+        [
+            .. policy.Evaluate(assessment),
+            Rule.Review("bureau_data_available", report.IsFallback ? 1 : 0, FailsWhen.Equal, 1,
+                "Bureau data unavailable (fallback used): an officer must review"),
+            Rule.Review("risk_score", riskScore, FailsWhen.AtLeast, RiskScore.ReviewAtOrAbove, "High risk score"),
+        ];
+
+        var status = rules.Any(r => r.Failed && r.Severity == RuleSeverity.Reject) ? ApplicationStatus.Rejected
+            : rules.Any(r => r.Failed && r.Severity == RuleSeverity.Review) ? ApplicationStatus.UnderReview
+            : ApplicationStatus.Approved;
+        return new Decision(status, riskScore, rules);
+    }
+}

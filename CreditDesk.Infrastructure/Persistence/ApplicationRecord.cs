@@ -1,0 +1,25 @@
+namespace CreditDesk.Infrastructure.Persistence;
+
+/// <summary>A credit application as stored: PII only as ciphertext plus a keyed hash for duplicate checks.</summary>
+public sealed class ApplicationRecord
+{
+    public Guid Id { get; set; }
+    public string Country { get; set; } = "";
+    public string Currency { get; set; } = "";
+    public string Status { get; set; } = "";
+    public decimal RequestedAmount { get; set; }
+    public decimal MonthlyIncome { get; set; }
+    public int TermMonths { get; set; }
+    public byte[] FullNameCipher { get; set; } = [];
+    public byte[] DocumentCipher { get; set; } = [];
+    public string PiiKeyId { get; set; } = "";
+    public byte[] DocumentHash { get; set; } = [];
+    public string? ApplicantUserId { get; set; }
+    public int? RiskScore { get; set; }
+    public string? RuleResults { get; set; }
+    public string? BureauReport { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
+    public uint Version { get; set; }
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Net;
+using CreditDesk.Tests.Support;
+
+namespace CreditDesk.Tests.Api;
+
+public sealed class HealthEndpointTests : IAsyncLifetime
+{
+    private readonly PostgresDatabase database = new();
+
+    public Task InitializeAsync() => database.InitializeAsync();
+
+    public Task DisposeAsync() => database.DisposeAsync();
+
+    [Fact]
+    public async Task Ready_answers_200_once_the_database_is_up_and_migrated()
+    {
+        await using var app = new AppHost(database.ConnectionString);
+        await app.StartAndWaitUntilReadyAsync();
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+
+        using var ready = await http.GetAsync("health/ready");
+        using var live = await http.GetAsync("health/live");
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM \"__EFMigrationsHistory\""));
+    }
+
+    [Fact]
+    public async Task Ready_answers_503_quickly_when_the_database_port_is_closed_while_live_stays_200()
+    {
+        var closedPort = TestEnvironment.FreeTcpPort();
+        await using var app = new AppHost($"Host=127.0.0.1;Port={closedPort};Database=nothing;Username=postgres;Timeout=3");
+        app.StartServer();
+        using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
+
+        var stopwatch = Stopwatch.StartNew();
+        using var ready = await http.GetAsync("health/ready");
+        stopwatch.Stop();
+        using var live = await http.GetAsync("health/live");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"ready took {stopwatch.Elapsed}");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+}

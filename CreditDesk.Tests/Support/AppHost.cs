@@ -1,0 +1,50 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CreditDesk.Tests.Support;
+
+/// <summary>The real application on a real Kestrel socket (browsers need one), on a free loopback port.</summary>
+public sealed class AppHost : WebApplicationFactory<Program>
+{
+    private readonly string connectionString;
+
+    public AppHost(string connectionString)
+    {
+        this.connectionString = connectionString;
+        Port = TestEnvironment.FreeTcpPort();
+        UseKestrel(options => options.Listen(IPAddress.Loopback, Port));
+    }
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:CreditDesk", connectionString);
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+    }
+
+    /// <summary>Starts the server and waits until the schema has been migrated (ready answers 200), or gives up.</summary>
+    public async Task StartAndWaitUntilReadyAsync(TimeSpan? timeout = null)
+    {
+        StartServer();
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            using var response = await http.GetAsync("health/ready");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The app was not ready within the timeout (last answer {(int)response.StatusCode}).");
+            }
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+using CreditDesk.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddCreditDeskLogging();
+builder.Services.AddCreditDeskWeb();
+
+var app = builder.Build();
+app.MapCreditDesk();
+app.Run();
+
+public partial class Program;

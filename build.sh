@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# CreditDesk build script. Usage: ./build.sh run | test | build | help
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+DATA_DIR="$ROOT/.data"
+RUN_PG_DIR="$DATA_DIR/pg"
+RUN_PG_PORT="${CREDITDESK_PG_PORT:-5433}"
+APP_URL="${CREDITDESK_URL:-http://127.0.0.1:5080}"
+CONFIGURATION="${CONFIGURATION:-Debug}"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- PostgreSQL helpers
+
+pg_bindir() {
+  local candidate
+  for candidate in "${CREDITDESK_PG_BIN:-}" /usr/lib/postgresql/15/bin /usr/lib/postgresql/16/bin /usr/lib/postgresql/17/bin; do
+    if [[ -n "$candidate" && -x "$candidate/initdb" && -x "$candidate/pg_ctl" ]]; then
+      echo "$candidate"; return 0
+    fi
+  done
+  if command -v pg_config >/dev/null 2>&1 && [[ -x "$(pg_config --bindir)/initdb" ]]; then
+    pg_config --bindir; return 0
+  fi
+  return 1
+}
+
+require_pg() {
+  PG_BIN="$(pg_bindir)" || die "PostgreSQL server binaries (initdb, pg_ctl) were not found: install PostgreSQL 15 (apt-get install -y postgresql-15), or run 'docker-compose up' and set ConnectionStrings__CreditDesk to that database."
+}
+
+# Runs a PostgreSQL binary as the cluster owner: the 'postgres' user when we are root (initdb refuses root).
+as_pg_owner() {
+  if [[ $EUID -eq 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+prepare_owned_dir() {
+  local dir="$1"
+  mkdir -p "$dir"
+  if [[ $EUID -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    chown postgres:postgres "$dir"
+    chmod 700 "$dir"
+  fi
+}
+
+# A postmaster.pid whose process is gone (or is not a postgres) is left over from a crash or a reboot.
+remove_stale_pid() {
+  local dir="$1" pid
+  [[ -f "$dir/postmaster.pid" ]] || return 0
+  pid="$(head -n 1 "$dir/postmaster.pid" 2>/dev/null || true)"
+  if [[ -n "$pid" && -r "/proc/$pid/comm" ]] && grep -qE '^(postgres|postmaster)$' "/proc/$pid/comm"; then
+    return 0
+  fi
+  say "Removing stale postmaster.pid (PID ${pid:-?} is not running)"
+  rm -f "$dir/postmaster.pid"
+}
+
+pg_running() { as_pg_owner "$PG_BIN/pg_ctl" status -D "$1" >/dev/null 2>&1; }
+
+# start_cluster DIR PORT AUTH [extra postgres options]
+start_cluster() {
+  local dir="$1" port="$2" auth="$3" options="${4:-}"
+  if [[ ! -f "$dir/PG_VERSION" ]]; then
+    prepare_owned_dir "$dir"
+    local initdb_args=(-D "$dir" -U postgres -E UTF8 --locale=C.UTF-8 --no-instructions)
+    if [[ "$auth" == "password" ]]; then
+      local pwfile
+      pwfile="$(mktemp)"
+      cat "$DATA_DIR/pg.password" >"$pwfile"
+      chmod 644 "$pwfile"
+      initdb_args+=(--auth-local=scram-sha-256 --auth-host=scram-sha-256 --pwfile="$pwfile")
+      as_pg_owner "$PG_BIN/initdb" "${initdb_args[@]}" >/dev/null
+      rm -f "$pwfile"
+    else
+      initdb_args+=(--auth=trust)
+      as_pg_owner "$PG_BIN/initdb" "${initdb_args[@]}" >/dev/null
+    fi
+  fi
+  remove_stale_pid "$dir"
+  if pg_running "$dir"; then
+    return 0
+  fi
+  as_pg_owner "$PG_BIN/pg_ctl" start -w -t 60 -D "$dir" -l "$dir/server.log" \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$dir' -c max_connections=300 $options" >/dev/null \
+    || { tail -n 20 "$dir/server.log" >&2; die "PostgreSQL did not start (log: $dir/server.log)"; }
+}
+
+stop_cluster() {
+  local dir="$1"
+  [[ -n "${PG_BIN:-}" && -f "$dir/postmaster.pid" ]] || return 0
+  as_pg_owner "$PG_BIN/pg_ctl" stop -D "$dir" -m fast -w >/dev/null 2>&1 || true
+}
+
+free_port() {
+  local port
+  for port in $(seq "${1:-15432}" 65000); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"; return 0
+    fi
+  done
+  die "no free TCP port found"
+}
+
+# The postgres user must reach the data directory; a checkout under /root (mode 700) is out of its reach.
+run_cluster_dir() {
+  if [[ $EUID -ne 0 ]] || runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+    echo "$RUN_PG_DIR"; return 0
+  fi
+  local outside="/var/lib/creditdesk/$(echo -n "$ROOT" | sha256sum | cut -c1-12)/pg"
+  mkdir -p "$(dirname "$outside")" "$DATA_DIR"
+  [[ -L "$RUN_PG_DIR" ]] || ln -s "$outside" "$RUN_PG_DIR"
+  echo "$outside"
+}
+
+# ---------------------------------------------------------------- commands
+
+cmd_build() {
+  say "Restoring and building ($CONFIGURATION)"
+  dotnet tool restore >/dev/null
+  dotnet build CreditDesk.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly
+}
+
+cmd_run() {
+  cmd_build
+  if [[ -z "${ConnectionStrings__CreditDesk:-}" ]]; then
+    require_pg
+    mkdir -p "$DATA_DIR"
+    chmod 755 "$DATA_DIR"
+    [[ -f "$DATA_DIR/pg.password" ]] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$DATA_DIR/pg.password")
+    local dir
+    dir="$(run_cluster_dir)"
+    say "Starting the embedded PostgreSQL under .data/pg on port $RUN_PG_PORT"
+    start_cluster "$dir" "$RUN_PG_PORT" password
+    trap 'say "Stopping PostgreSQL"; stop_cluster "'"$dir"'"' EXIT
+    local password
+    password="$(cat "$DATA_DIR/pg.password")"
+    export PGPASSWORD="$password"
+    if ! "$PG_BIN/psql" -h 127.0.0.1 -p "$RUN_PG_PORT" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'creditdesk'" | grep -q 1; then
+      "$PG_BIN/createdb" -h 127.0.0.1 -p "$RUN_PG_PORT" -U postgres creditdesk
+    fi
+    unset PGPASSWORD
+    export ConnectionStrings__CreditDesk="Host=127.0.0.1;Port=$RUN_PG_PORT;Database=creditdesk;Username=postgres;Password=$password"
+  else
+    say "Using the database from ConnectionStrings__CreditDesk (no embedded PostgreSQL)"
+  fi
+
+  export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+  export CREDITDESK_DATA_DIR="$DATA_DIR"
+  say "CreditDesk is starting on $APP_URL (Ctrl-C stops it)"
+  say "Health: $APP_URL/health/ready"
+  cd "$ROOT/CreditDesk.Web"
+  dotnet run --no-build -c "$CONFIGURATION" --no-launch-profile --urls "$APP_URL"
+}
+
+ensure_chromium() {
+  if [[ -x "${CREDITDESK_CHROMIUM:-/usr/bin/chromium}" ]]; then
+    return 0
+  fi
+  [[ $EUID -eq 0 ]] || die "Chromium is missing: run 'sudo apt-get install -y chromium' first."
+  say "Installing Chromium (apt-get)"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+cmd_test() {
+  ensure_chromium
+  require_pg
+  cmd_build
+
+  local work port
+  work="$(mktemp -d /tmp/creditdesk-test.XXXXXX)"
+  chmod 755 "$work"
+  port="$(free_port 25432)"
+  say "Starting a throw-away PostgreSQL on port $port"
+  start_cluster "$work/pg" "$port" trust "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  trap 'stop_cluster "'"$work/pg"'"; rm -rf "'"$work"'"' EXIT
+
+  export CREDITDESK_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  export CREDITDESK_CHROMIUM="${CREDITDESK_CHROMIUM:-/usr/bin/chromium}"
+
+  say "Running tests"
+  local status=0
+  dotnet test CreditDesk.sln -c "$CONFIGURATION" --no-build --nologo \
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$work/results" || status=$?
+
+  local passed=0 failed=0 skipped=0 total=0 trx counters
+  for trx in "$work"/results/*.trx; do
+    [[ -f "$trx" ]] || continue
+    counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+    total=$((total + $(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$counters")))
+    passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")))
+    failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
+  done
+  skipped=$((total - passed - failed))
+  if [[ $total -eq 0 ]]; then
+    echo "no tests ran"
+    failed=$((failed + 1))
+  fi
+  if [[ $status -ne 0 && $failed -eq 0 ]]; then
+    failed=1
+  fi
+  if [[ $skipped -gt 0 ]]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+  else
+    echo "$passed passed, $failed failed"
+  fi
+  [[ $failed -eq 0 ]]
+}
+
+case "${1:-help}" in
+  run) cmd_run ;;
+  test) cmd_test ;;
+  build) cmd_build ;;
+  *)
+    cat <<'EOF'
+Usage: ./build.sh <command>
+  run    restore, build, start the embedded PostgreSQL (unless ConnectionStrings__CreditDesk is set) and the app on http://127.0.0.1:5080
+  test   install what the tests need (Chromium, a throw-away PostgreSQL) and run every test; ends with "N passed, N failed"
+  build  restore and build
+EOF
+    ;;
+esac
