@@ -188,6 +188,8 @@ cmd_test() {
 
   export CREDITDESK_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
   export CREDITDESK_CHROMIUM="${CREDITDESK_CHROMIUM:-/usr/bin/chromium}"
+  # Apps started by tests log warnings and errors only, so test output stays readable.
+  export Serilog__MinimumLevel__Default="${Serilog__MinimumLevel__Default:-Warning}"
 
   say "Running tests"
   local status=0

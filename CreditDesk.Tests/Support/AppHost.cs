@@ -24,7 +24,6 @@ public sealed class AppHost : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:CreditDesk", connectionString);
-        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
     }
 
     /// <summary>Starts the server and waits until the schema has been migrated (ready answers 200), or gives up.</summary>
