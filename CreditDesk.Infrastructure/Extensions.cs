@@ -1,10 +1,20 @@
+using System.Data.Common;
+using CreditDesk.Domain.Bureaus;
+using CreditDesk.Infrastructure.Applications;
+using CreditDesk.Infrastructure.Bureaus;
+using CreditDesk.Infrastructure.Events;
 using CreditDesk.Infrastructure.Persistence;
+using CreditDesk.Infrastructure.Pii;
+using CreditDesk.Infrastructure.Processing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Quartz;
+using Quartz.Impl;
 
 namespace CreditDesk.Infrastructure;
 
@@ -12,8 +22,10 @@ public static class Extensions
 {
     public const string ConnectionStringName = "CreditDesk";
 
-    public static IServiceCollection AddInfrastructure(this IServiceCollection services)
+    /// <summary>Persistence, PII protection, intake, processing (Quartz, clustered), bureaus and live events.</summary>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider =>
         {
             var connectionString = provider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)
@@ -21,14 +33,75 @@ public static class Extensions
                     $"Connection string '{ConnectionStringName}' is not configured (set ConnectionStrings__{ConnectionStringName}).");
             return new NpgsqlDataSourceBuilder(connectionString).Build();
         });
+        services.AddSingleton<DbDataSource>(provider => provider.GetRequiredService<NpgsqlDataSource>());
         services.AddDbContext<CreditDeskDbContext>((provider, options) => options
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
             // Migrations are hand-written SQL without a model snapshot; the schema test guards the mapping instead.
             .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning)));
         services.AddScoped<DatabaseMigrator>();
+        services.AddSingleton<SchemaReadiness>();
+        services.AddHostedService<DatabaseMigrationService>();
+
+        services.Configure<PiiOptions>(configuration.GetSection(PiiOptions.Section));
+        services.AddSingleton<PiiCipher>();
+
+        services.AddSingleton<ApplicationFormValidator>();
+        services.AddSingleton<ApplicationSubmission>();
+        services.AddSingleton<StatusChanges>();
+
+        services.Configure<BureauResilienceOptions>(configuration.GetSection(BureauResilienceOptions.Section));
+        services.AddSingleton<BureauFaultSettings>();
+        services.AddSingleton<SimulatedCreditBureau>();
+        services.AddSingleton<ICreditBureau>(provider => provider.GetRequiredService<SimulatedCreditBureau>());
+        services.AddSingleton<ResilientBureau>();
+
+        services.AddSingleton<ApplicationEventHub>();
+        services.AddSingleton<PostgresNotificationListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<PostgresNotificationListener>());
+
+        services.AddProcessing(configuration);
 
         services.AddHealthChecks()
             .AddCheck<DatabaseReadinessCheck>("database", HealthStatus.Unhealthy, ["ready"], TimeSpan.FromSeconds(5));
         return services;
+    }
+
+    private static void AddProcessing(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(ProcessingOptions.Section);
+        services.Configure<ProcessingOptions>(section);
+        var settings = section.Get<ProcessingOptions>() ?? new ProcessingOptions();
+        var node = NodeIdentity.Create(configuration["Node:Id"]);
+        services.AddSingleton(node);
+        services.AddSingleton<ProcessingWakeup>();
+        services.AddSingleton<ApplicationProcessor>();
+        services.AddSingleton<OutboxDrain>();
+
+        services.AddQuartz(quartz =>
+        {
+            quartz.ConfigureScheduler(scheduler =>
+            {
+                scheduler.InstanceName = "CreditDesk";
+                scheduler.InstanceId = node.Id;
+            });
+            quartz.UseDefaultThreadPool(settings.SchedulerThreads);
+            quartz.UsePersistentStore(store =>
+            {
+                store.UsePostgres(dataSource => dataSource.UseRegisteredDataSource = true);
+                store.UseClustering(clustering =>
+                {
+                    clustering.CheckinInterval = TimeSpan.FromSeconds(5);
+                    clustering.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+                });
+                store.UseSerializer<SystemTextJsonObjectSerializer>();
+            });
+            quartz.AddJob<DrainOutboxJob>(job => job.WithIdentity(DrainOutboxJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(DrainOutboxJob.Key)
+                .WithIdentity(DrainOutboxJob.SweepKey)
+                .StartNow()
+                .WithSimpleSchedule(schedule => schedule.WithInterval(settings.SweepInterval).RepeatForever()));
+        });
+        services.AddHostedService<ProcessingStarter>();
     }
 }

@@ -1,4 +1,5 @@
 using CreditDesk.Infrastructure;
+using CreditDesk.Infrastructure.Pii;
 using CreditDesk.Web.Components;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Radzen;
@@ -21,14 +22,25 @@ public static class Extensions
         return builder;
     }
 
-    public static IServiceCollection AddCreditDeskWeb(this IServiceCollection services)
+    public static WebApplicationBuilder AddCreditDeskWeb(this WebApplicationBuilder builder)
     {
-        services.AddSingleton(TimeProvider.System);
-        services.AddInfrastructure();
-        services.AddHostedService<DatabaseMigrationService>();
+        var services = builder.Services;
+        services.AddInfrastructure(builder.Configuration);
+        if (!builder.Environment.IsProduction())
+        {
+            // Outside Production a missing key is generated once under .data/ (git-ignored), never committed.
+            var dataDirectory = builder.Configuration["CREDITDESK_DATA_DIR"] ?? Path.Combine(builder.Environment.ContentRootPath, "..", ".data");
+            services.PostConfigure<PiiOptions>(options =>
+            {
+                if (options.Keys.Count == 0)
+                {
+                    options.DevelopmentKeyFile ??= Path.Combine(dataDirectory, "pii-keys.json");
+                }
+            });
+        }
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
-        return services;
+        return builder;
     }
 
     public static WebApplication MapCreditDesk(this WebApplication app)

@@ -2,7 +2,7 @@ using CreditDesk.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCreditDeskLogging();
-builder.Services.AddCreditDeskWeb();
+builder.AddCreditDeskWeb();
 
 var app = builder.Build();
 app.MapCreditDesk();

@@ -23,7 +23,10 @@ public sealed class AppHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("ConnectionStrings:CreditDesk", connectionString);
+        foreach (var (key, value) in InfrastructureServices.Settings(connectionString))
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>Starts the server and waits until the schema has been migrated (ready answers 200), or gives up.</summary>

@@ -1,12 +1,17 @@
-using CreditDesk.Infrastructure.Persistence;
+using CreditDesk.Infrastructure.Processing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace CreditDesk.Web;
+namespace CreditDesk.Infrastructure.Persistence;
 
 /// <summary>
 /// Brings the schema up to date at start-up without blocking the host: while the database is unreachable the app
 /// stays live (and not ready) and keeps trying.
 /// </summary>
-public sealed partial class DatabaseMigrationService(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<DatabaseMigrationService> logger)
+public sealed partial class DatabaseMigrationService(
+    IServiceScopeFactory scopes, IConfiguration configuration, SchemaReadiness schema, ILogger<DatabaseMigrationService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -15,6 +20,7 @@ public sealed partial class DatabaseMigrationService(IServiceScopeFactory scopes
     {
         if (!configuration.GetValue("Database:MigrateOnStartup", true))
         {
+            schema.MarkReady();
             return;
         }
         while (!stoppingToken.IsCancellationRequested)
@@ -24,6 +30,7 @@ public sealed partial class DatabaseMigrationService(IServiceScopeFactory scopes
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(stoppingToken);
                 LogSchemaCurrent(logger);
+                schema.MarkReady();
                 return;
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using CreditDesk.Domain.Applications;
+using CreditDesk.Domain.Countries;
+using CreditDesk.Infrastructure.Persistence;
+using CreditDesk.Infrastructure.Pii;
+using CreditDesk.Infrastructure.Processing;
+using Npgsql;
+
+namespace CreditDesk.Infrastructure.Applications;
+
+/// <summary>The outcome of a submission.</summary>
+public abstract record SubmissionResult
+{
+    public sealed record Created(Guid Id, ApplicationStatus Status, DateTimeOffset CreatedAt) : SubmissionResult;
+
+    public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : SubmissionResult;
+
+    /// <summary>The same person already has an application in this country that is not final.</summary>
+    public sealed record Duplicate : SubmissionResult;
+}
+
+/// <summary>
+/// Accepts a credit application: validates it with the Domain's rules, encrypts the personal data, and writes the
+/// application, its audit row and its outbox row in one transaction (one round trip). Nothing is published before the
+/// commit: the outbox insert's trigger NOTIFYs on commit, and this node is woken directly.
+/// </summary>
+public sealed class ApplicationSubmission(
+    NpgsqlDataSource dataSource,
+    ApplicationFormValidator validator,
+    PiiCipher cipher,
+    ProcessingWakeup wakeup,
+    TimeProvider clock)
+{
+    private const string OneActivePerPerson = "ux_credit_applications_one_active_per_person";
+
+    public async Task<SubmissionResult> SubmitAsync(ApplicationForm form, string submittedBy, string? applicantUserId, CancellationToken cancellationToken)
+    {
+        var validation = await validator.ValidateAsync(form, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return new SubmissionResult.Invalid(ApplicationFormValidator.ToErrors(validation));
+        }
+
+        var policy = CountryRegistry.Get(form.Country);
+        var document = policy.Document.Validate(form.Document, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).Normalized;
+        var fullName = form.FullName!.Trim();
+        var name = cipher.Encrypt(fullName);
+        var encryptedDocument = cipher.Encrypt(document);
+        var id = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        var pending = ApplicationStatus.Pending.ToCode();
+
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO credit_applications (id, country, currency, status, requested_amount, monthly_income, term_months,
+                full_name_cipher, document_cipher, pii_key_id, document_hash, applicant_user_id, created_at, updated_at)
+            VALUES (@id, @country, @currency, @status, @amount, @income, @term, @name, @document, @key, @hash, @user, @now, @now)
+            """,
+            ("id", id), ("country", policy.Code), ("currency", policy.Currency), ("status", pending),
+            ("amount", Domain.Money.RoundToCents(form.Amount!.Value)), ("income", Domain.Money.RoundToCents(form.MonthlyIncome!.Value)),
+            ("term", form.TermMonths!.Value), ("name", name.Data), ("document", encryptedDocument.Data), ("key", name.KeyId),
+            ("hash", cipher.DocumentHash(policy.Code, document)), ("user", (object?)applicantUserId ?? DBNull.Value), ("now", now)));
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at)
+            VALUES (@id, NULL, @status, 'applicant', @by, 'Application submitted', @now)
+            """, ("id", id), ("status", pending), ("by", submittedBy), ("now", now)));
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO application_outbox (application_id, available_at, trace_parent, created_at)
+            VALUES (@id, @now, @trace, @now)
+            """, ("id", id), ("now", now), ("trace", (object?)Activity.Current?.Id ?? DBNull.Value)));
+        try
+        {
+            // A batch without an explicit transaction runs as one implicit transaction: all three rows or none.
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: OneActivePerPerson })
+        {
+            return new SubmissionResult.Duplicate();
+        }
+        wakeup.Signal();
+        return new SubmissionResult.Created(id, ApplicationStatus.Pending, now);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return command;
+    }
+}

@@ -1,0 +1,67 @@
+using CreditDesk.Domain;
+using CreditDesk.Domain.Applications;
+using CreditDesk.Infrastructure.Persistence;
+using Npgsql;
+
+namespace CreditDesk.Infrastructure.Applications;
+
+public abstract record StatusChangeResult
+{
+    public sealed record Changed(ApplicationStatus From, ApplicationStatus To) : StatusChangeResult;
+
+    public sealed record NotFound : StatusChangeResult;
+
+    /// <summary>The lifecycle does not allow it (or a reason is missing).</summary>
+    public sealed record Refused(DomainError Error) : StatusChangeResult;
+
+    /// <summary>Someone else changed the application between our read and our write.</summary>
+    public sealed record Conflict(ApplicationStatus Current) : StatusChangeResult;
+}
+
+/// <summary>
+/// Manual and external status changes (admin, applicant, bank): checked against the status machine and written as a
+/// compare-and-set, so of many concurrent changes to one application exactly one wins.
+/// </summary>
+public sealed class StatusChanges(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public async Task<StatusChangeResult> ChangeAsync(
+        Guid applicationId, ApplicationStatus to, Actor actor, string actorId, string? reason, CancellationToken cancellationToken,
+        string? applicantUserId = null)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var select = new NpgsqlCommand("SELECT status, applicant_user_id FROM credit_applications WHERE id = @id", connection);
+        select.Parameters.AddWithValue("id", applicationId);
+        ApplicationStatus from;
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken) || !ApplicationStatusCodes.TryParse(reader.GetString(0), out from))
+            {
+                return new StatusChangeResult.NotFound();
+            }
+            // Applicants only ever see their own applications: someone else's is "not found", not "forbidden".
+            if (actor == Actor.Applicant && (reader.IsDBNull(1) || reader.GetString(1) != applicantUserId))
+            {
+                return new StatusChangeResult.NotFound();
+            }
+        }
+        try
+        {
+            StatusMachine.EnsureCanMove(from, to, actor, reason);
+        }
+        catch (DomainException refusal)
+        {
+            return new StatusChangeResult.Refused(refusal.Error);
+        }
+        var moved = await StatusWrites.MoveAsync(connection, null, applicationId, from, to, actor, actorId, reason?.Trim(), clock.GetUtcNow(),
+            cancellationToken: cancellationToken);
+        if (moved)
+        {
+            return new StatusChangeResult.Changed(from, to);
+        }
+        await using var current = new NpgsqlCommand("SELECT status FROM credit_applications WHERE id = @id", connection);
+        current.Parameters.AddWithValue("id", applicationId);
+        return ApplicationStatusCodes.TryParse((string?)await current.ExecuteScalarAsync(cancellationToken), out var now)
+            ? new StatusChangeResult.Conflict(now)
+            : new StatusChangeResult.NotFound();
+    }
+}

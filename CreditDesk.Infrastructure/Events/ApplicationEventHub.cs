@@ -1,0 +1,79 @@
+using System.Threading.Channels;
+
+namespace CreditDesk.Infrastructure.Events;
+
+/// <summary>A status change as every node hears it: no personal data, just enough to re-render a row.</summary>
+public sealed record ApplicationChanged(Guid Id, string Country, string Status, string? PreviousStatus, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// In-process fan-out of application events to subscribers (Blazor circuits, tests). Each subscriber has its own
+/// bounded queue that drops its oldest events when full, so a slow subscriber never blocks the pipeline or the others.
+/// </summary>
+public sealed class ApplicationEventHub
+{
+    public const int SubscriberCapacity = 1_000;
+
+    private readonly Lock gate = new();
+    private ImmutableSubscribers subscribers = ImmutableSubscribers.Empty;
+
+    public int SubscriberCount => subscribers.Items.Length;
+
+    public void Publish(ApplicationChanged change)
+    {
+        foreach (var subscriber in subscribers.Items)
+        {
+            subscriber.Writer.TryWrite(change);
+        }
+    }
+
+    /// <summary>Subscribes until the returned handle is disposed; read events from <see cref="Subscription.Reader"/>.</summary>
+    public Subscription Subscribe()
+    {
+        var channel = Channel.CreateBounded<ApplicationChanged>(new BoundedChannelOptions(SubscriberCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        var subscription = new Subscription(this, channel);
+        lock (gate)
+        {
+            subscribers = new ImmutableSubscribers([.. subscribers.Items, subscription]);
+        }
+        return subscription;
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        lock (gate)
+        {
+            subscribers = new ImmutableSubscribers(subscribers.Items.Where(s => s != subscription).ToArray());
+        }
+    }
+
+    private sealed record ImmutableSubscribers(Subscription[] Items)
+    {
+        public static ImmutableSubscribers Empty { get; } = new([]);
+    }
+
+    public sealed class Subscription : IDisposable
+    {
+        private readonly ApplicationEventHub hub;
+        private readonly Channel<ApplicationChanged> channel;
+
+        internal Subscription(ApplicationEventHub hub, Channel<ApplicationChanged> channel)
+        {
+            this.hub = hub;
+            this.channel = channel;
+        }
+
+        public ChannelReader<ApplicationChanged> Reader => channel.Reader;
+
+        internal ChannelWriter<ApplicationChanged> Writer => channel.Writer;
+
+        public void Dispose()
+        {
+            hub.Remove(this);
+            channel.Writer.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using CreditDesk.Infrastructure.Processing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CreditDesk.Infrastructure.Events;
+
+/// <summary>
+/// One listening connection per node: application status changes (<c>application_events</c>) go to the local
+/// <see cref="ApplicationEventHub"/>, outbox inserts (<c>creditdesk_outbox</c>) wake the local processor. On a lost
+/// connection it reconnects with backoff and resynchronises by re-reading what changed while it was away.
+/// </summary>
+public sealed partial class PostgresNotificationListener(
+    NpgsqlDataSource dataSource,
+    ApplicationEventHub hub,
+    ProcessingWakeup wakeup,
+    ILogger<PostgresNotificationListener> logger) : BackgroundService
+{
+    public const string ApplicationChannel = "application_events";
+    public const string OutboxChannel = "creditdesk_outbox";
+    private static readonly TimeSpan MaximumBackoff = TimeSpan.FromSeconds(10);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the first LISTEN is in place (tests wait for it before publishing).</summary>
+    public Task Listening => listening.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(200);
+        DateTimeOffset? lostAt = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += OnNotification;
+                await using (var listen = new NpgsqlCommand($"LISTEN {ApplicationChannel}; LISTEN {OutboxChannel};", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                listening.TrySetResult();
+                if (lostAt is { } since)
+                {
+                    await ResynchroniseAsync(connection, since, stoppingToken);
+                    lostAt = null;
+                }
+                backoff = TimeSpan.FromMilliseconds(200);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                lostAt ??= DateTimeOffset.UtcNow - backoff;
+                LogConnectionLost(logger, exception, backoff);
+                await Task.Delay(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaximumBackoff.Ticks));
+            }
+        }
+    }
+
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs notification)
+    {
+        if (notification.Channel == OutboxChannel)
+        {
+            wakeup.Signal();
+            return;
+        }
+        try
+        {
+            if (JsonSerializer.Deserialize<ApplicationChanged>(notification.Payload, Json) is { } change)
+            {
+                hub.Publish(change);
+            }
+        }
+        catch (JsonException exception)
+        {
+            LogBadPayload(logger, exception);
+        }
+    }
+
+    /// <summary>Notifications sent while we were disconnected are lost: re-read the changes since then and wake the processor.</summary>
+    private async Task ResynchroniseAsync(NpgsqlConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT id, country, status, updated_at FROM credit_applications WHERE updated_at >= @since ORDER BY updated_at", connection);
+        command.Parameters.AddWithValue("since", since);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hub.Publish(new ApplicationChanged(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), null, reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+        wakeup.Signal();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the LISTEN connection; reconnecting in {Backoff}")]
+    private static partial void LogConnectionLost(ILogger logger, Exception exception, TimeSpan backoff);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored an application event that could not be read")]
+    private static partial void LogBadPayload(ILogger logger, Exception exception);
+}

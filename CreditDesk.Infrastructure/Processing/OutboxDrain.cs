@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CreditDesk.Infrastructure.Processing;
+
+/// <summary>
+/// Claims due outbox rows in batches (<c>FOR UPDATE SKIP LOCKED</c>, with a lease so a crashed node's rows return to
+/// the pool), processes them with bounded concurrency, and keeps going until the outbox has nothing due.
+/// </summary>
+public sealed partial class OutboxDrain(
+    NpgsqlDataSource dataSource,
+    ApplicationProcessor processor,
+    ProcessingWakeup wakeup,
+    NodeIdentity node,
+    IOptions<ProcessingOptions> options,
+    ILogger<OutboxDrain> logger)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!wakeup.TryBeginDrain())
+        {
+            return;
+        }
+        try
+        {
+            do
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var batch = await ClaimAsync(cancellationToken);
+                    if (batch.Count == 0)
+                    {
+                        break;
+                    }
+                    await Parallel.ForEachAsync(batch,
+                        new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = cancellationToken },
+                        async (item, token) => await ProcessAsync(item, token));
+                }
+            }
+            while (wakeup.TakeRequest() && !cancellationToken.IsCancellationRequested);
+        }
+        finally
+        {
+            wakeup.EndDrain();
+        }
+    }
+
+    public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE application_outbox o
+               SET claimed_by = @node, claimed_until = now() + @lease, attempts = o.attempts + 1
+              FROM (SELECT id FROM application_outbox
+                     WHERE available_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+                     ORDER BY available_at, id
+                     LIMIT @batch
+                     FOR UPDATE SKIP LOCKED) due
+             WHERE o.id = due.id
+            RETURNING o.id, o.application_id, o.attempts, o.trace_parent
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("node", node.Id);
+        command.Parameters.AddWithValue("lease", options.Value.Lease);
+        command.Parameters.AddWithValue("batch", options.Value.BatchSize);
+        var items = new List<OutboxItem>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new OutboxItem(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+        return items;
+    }
+
+    private async Task ProcessAsync(OutboxItem item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await processor.ProcessAsync(item, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the lease expires and another node (or this one, restarted) takes the row over.
+        }
+        catch (Exception exception)
+        {
+            var error = $"{exception.GetType().Name}: {exception.Message}";
+            LogProcessingFailed(logger, exception, item.ApplicationId, item.Attempt);
+            try
+            {
+                if (item.Attempt >= options.Value.MaxAttempts)
+                {
+                    await processor.DeadLetterAsync(item, error, CancellationToken.None);
+                }
+                else
+                {
+                    await RetryLaterAsync(item, error, CancellationToken.None);
+                }
+            }
+            catch (Exception bookkeeping)
+            {
+                // The lease will expire and the row will be claimed again; nothing is lost.
+                LogBookkeepingFailed(logger, bookkeeping, item.ApplicationId);
+            }
+        }
+    }
+
+    private async Task RetryLaterAsync(OutboxItem item, string error, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var delay = TimeSpan.FromTicks(Math.Min(settings.RetryBaseDelay.Ticks * (1L << Math.Min(item.Attempt - 1, 20)), settings.MaxRetryDelay.Ticks));
+        await using var command = dataSource.CreateCommand("""
+            UPDATE application_outbox
+               SET claimed_by = NULL, claimed_until = NULL, available_at = now() + @delay, last_error = @error
+             WHERE id = @id AND claimed_by = @node
+            """);
+        command.Parameters.AddWithValue("delay", delay);
+        command.Parameters.AddWithValue("error", error);
+        command.Parameters.AddWithValue("id", item.Id);
+        command.Parameters.AddWithValue("node", node.Id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing application {ApplicationId} failed on attempt {Attempt}")]
+    private static partial void LogProcessingFailed(ILogger logger, Exception exception, Guid applicationId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the failure of application {ApplicationId}; its lease will expire")]
+    private static partial void LogBookkeepingFailed(ILogger logger, Exception exception, Guid applicationId);
+}

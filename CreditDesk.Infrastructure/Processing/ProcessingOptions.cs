@@ -1,0 +1,24 @@
+namespace CreditDesk.Infrastructure.Processing;
+
+/// <summary>How the outbox is drained (section <c>Processing</c>).</summary>
+public sealed class ProcessingOptions
+{
+    public const string Section = "Processing";
+
+    public bool Enabled { get; set; } = true;
+    public int BatchSize { get; set; } = 64;
+    public int MaxConcurrency { get; set; } = 16;
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+    public int MaxAttempts { get; set; } = 5;
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public int SchedulerThreads { get; set; } = 4;
+}
+
+/// <summary>This process's name in the cluster: claims and Quartz check-ins carry it.</summary>
+public sealed record NodeIdentity(string Id)
+{
+    public static NodeIdentity Create(string? configured) =>
+        new(string.IsNullOrWhiteSpace(configured) ? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}" : configured);
+}
