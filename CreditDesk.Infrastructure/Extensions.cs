@@ -44,6 +44,7 @@ public static class Extensions
 
         services.Configure<PiiOptions>(configuration.GetSection(PiiOptions.Section));
         services.AddSingleton<PiiCipher>();
+        services.AddSingleton<PiiKeyRotation>();
 
         services.AddSingleton<ApplicationFormValidator>();
         services.AddSingleton<ApplicationSubmission>();

@@ -22,7 +22,7 @@ public sealed class ProcessingStarter(
         await schema.WhenReady.WaitAsync(stoppingToken);
         scheduler = await schedulers.GetScheduler(stoppingToken);
         await scheduler.Start(stoppingToken);
-        wakeup.Signal();
+        wakeup.Attach(scheduler);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -8,8 +8,9 @@ namespace CreditDesk.Infrastructure.Processing;
 /// drain job at once. Signals that arrive while a drain runs are coalesced into one more pass, so a burst of 2 000
 /// submits costs a handful of triggers, not 2 000.
 /// </summary>
-public sealed partial class ProcessingWakeup(ISchedulerFactory schedulers, ILogger<ProcessingWakeup> logger)
+public sealed partial class ProcessingWakeup(ILogger<ProcessingWakeup> logger)
 {
+    private IScheduler? scheduler;
     private int draining;
     private int requested;
     private int triggering;
@@ -21,6 +22,13 @@ public sealed partial class ProcessingWakeup(ISchedulerFactory schedulers, ILogg
         {
             _ = TriggerDrainAsync();
         }
+    }
+
+    /// <summary>Called once this node's scheduler runs; until then (or with processing off) signals only mark work as waiting.</summary>
+    internal void Attach(IScheduler running)
+    {
+        Volatile.Write(ref scheduler, running);
+        Signal();
     }
 
     internal bool TryBeginDrain()
@@ -45,10 +53,9 @@ public sealed partial class ProcessingWakeup(ISchedulerFactory schedulers, ILogg
     {
         try
         {
-            var scheduler = await schedulers.GetScheduler(CancellationToken.None);
-            if (scheduler.Status == SchedulerStatus.Running)
+            if (Volatile.Read(ref scheduler) is { Status: SchedulerStatus.Running } running)
             {
-                await scheduler.TriggerJob(DrainOutboxJob.Key, new JobDataMap(), CancellationToken.None);
+                await running.TriggerJob(DrainOutboxJob.Key, new JobDataMap(), CancellationToken.None);
             }
         }
         catch (Exception exception)

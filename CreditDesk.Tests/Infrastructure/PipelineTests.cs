@@ -1,4 +1,5 @@
 using CreditDesk.Infrastructure.Applications;
+using CreditDesk.Infrastructure.Events;
 using CreditDesk.Tests.Support;
 using Npgsql;
 
@@ -32,6 +33,46 @@ public sealed class PipelineTests : IAsyncLifetime
         var trail = await AuditTrailAsync(id);
         Assert.Equal(["-> PENDING by applicant", "PENDING -> VALIDATING by system", $"VALIDATING -> {status} by system"], trail);
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM application_outbox"));
+    }
+
+    [Fact]
+    public async Task The_stored_row_holds_neither_the_full_name_nor_the_document_in_clear()
+    {
+        var form = ApplicationTestData.Colombian() with { FullName = "Zacarías Plaintextovich" };
+        await node.Get<ApplicationSubmission>().SubmitAsync(form);
+
+        var dump = string.Join("\n", await database.ListAsync(
+            "SELECT row_to_json(a)::text FROM credit_applications a UNION ALL SELECT row_to_json(x)::text FROM application_audit x " +
+            "UNION ALL SELECT row_to_json(o)::text FROM application_outbox o", r => r.GetString(0)));
+        var bytes = string.Join("\n", await database.ListAsync(
+            "SELECT encode(full_name_cipher, 'escape') || encode(document_cipher, 'escape') FROM credit_applications", r => r.GetString(0)));
+
+        Assert.DoesNotContain("Plaintextovich", dump, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(form.Document!, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain("Plaintextovich", bytes, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(form.Document!, bytes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_event_published_by_one_node_reaches_a_subscriber_on_another()
+    {
+        await using var otherNode = await PipelineHost.StartAsync(database.ConnectionString);
+        using var subscription = otherNode.Get<ApplicationEventHub>().Subscribe();
+
+        var id = await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var seen = new List<string>();
+        while (!seen.Contains("PENDING") || !seen.Any(s => s is "APPROVED" or "REJECTED" or "UNDER_REVIEW"))
+        {
+            var change = await subscription.Reader.ReadAsync(timeout.Token);
+            if (change.Id == id)
+            {
+                seen.Add(change.Status);
+            }
+        }
+        Assert.Equal("PENDING", seen[0]);
+        Assert.Contains("VALIDATING", seen);
     }
 
     private async Task<string> WaitForDecisionAsync(Guid id, TimeSpan timeout)

@@ -1,0 +1,130 @@
+using CreditDesk.Domain.Applications;
+using CreditDesk.Infrastructure.Applications;
+using CreditDesk.Infrastructure.Pii;
+using CreditDesk.Tests.Support;
+
+namespace CreditDesk.Tests.Infrastructure;
+
+/// <summary>Intake with processing switched off, so applications stay where the test puts them.</summary>
+public sealed class IntakeTests : IAsyncLifetime
+{
+    private static readonly Dictionary<string, string?> NoProcessing = new() { ["Processing:Enabled"] = "false" };
+    private readonly PostgresDatabase database = new();
+    private PipelineHost node = default!;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        node = await PipelineHost.StartAsync(database.ConnectionString, NoProcessing);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await node.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Application_audit_and_outbox_rows_are_written_together()
+    {
+        var id = await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+
+        Assert.Equal("PENDING", await database.StatusAsync(id));
+        Assert.Equal(1L, await database.ScalarAsync<long>($"SELECT count(*) FROM application_audit WHERE application_id = '{id}'"));
+        Assert.Equal(1L, await database.ScalarAsync<long>($"SELECT count(*) FROM application_outbox WHERE application_id = '{id}'"));
+    }
+
+    [Fact]
+    public async Task An_invalid_application_is_refused_with_field_errors_and_writes_nothing()
+    {
+        var form = ApplicationTestData.Colombian() with { Document = "0123", Amount = -5m };
+
+        var result = await node.Get<ApplicationSubmission>().SubmitAsync(form, "test", null, CancellationToken.None);
+
+        var invalid = Assert.IsType<SubmissionResult.Invalid>(result);
+        Assert.Equal(["amount", "document"], invalid.Errors.Keys.Order());
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM credit_applications"));
+    }
+
+    [Fact]
+    public async Task A_second_active_application_for_the_same_person_and_country_is_refused_until_the_first_is_final()
+    {
+        var submission = node.Get<ApplicationSubmission>();
+        var document = ApplicationTestData.NextCedula();
+        var first = await submission.SubmitAsync(ApplicationTestData.Colombian(document));
+
+        var duplicate = await submission.SubmitAsync(ApplicationTestData.Colombian(document) with { FullName = "Someone Else" }, "test", null, CancellationToken.None);
+        Assert.IsType<SubmissionResult.Duplicate>(duplicate);
+
+        var cancelled = await node.Get<StatusChanges>().ChangeAsync(first, ApplicationStatus.Cancelled, Actor.Admin, "admin", "Applicant asked", CancellationToken.None);
+        Assert.IsType<StatusChangeResult.Changed>(cancelled);
+
+        var again = await submission.SubmitAsync(ApplicationTestData.Colombian(document), "test", null, CancellationToken.None);
+        Assert.IsType<SubmissionResult.Created>(again);
+    }
+
+    [Fact]
+    public async Task The_same_document_may_apply_in_another_country()
+    {
+        var submission = node.Get<ApplicationSubmission>();
+        await submission.SubmitAsync(new ApplicationForm("ES", "Ana Pérez", "12345678Z", 1_000m, 2_000m, 12));
+
+        var otherCountry = await submission.SubmitAsync(new ApplicationForm("PT", "Ana Pérez", "123456789", 1_000m, 2_000m, 12), "test", null, CancellationToken.None);
+
+        Assert.IsType<SubmissionResult.Created>(otherCountry);
+    }
+
+    [Fact]
+    public async Task Of_50_concurrent_status_changes_to_one_application_exactly_one_succeeds()
+    {
+        var id = await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        await database.ExecuteAsync($"UPDATE credit_applications SET status = 'UNDER_REVIEW' WHERE id = '{id}'");
+        var changes = node.Get<StatusChanges>();
+        using var start = new SemaphoreSlim(0);
+
+        var attempts = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
+        {
+            await start.WaitAsync();
+            var target = i % 2 == 0 ? ApplicationStatus.Approved : ApplicationStatus.Rejected;
+            return await changes.ChangeAsync(id, target, Actor.Admin, $"admin-{i}", "Reviewed", CancellationToken.None);
+        })).ToList();
+        start.Release(50);
+        var results = await Task.WhenAll(attempts);
+
+        var winner = Assert.Single(results.OfType<StatusChangeResult.Changed>());
+        Assert.All(results.Where(r => r is not StatusChangeResult.Changed),
+            r => Assert.True(r is StatusChangeResult.Conflict or StatusChangeResult.Refused { Error.Code: "invalid_transition" }, r.ToString()));
+        Assert.Equal(winner.To.ToCode(), await database.StatusAsync(id));
+        Assert.Equal(1L, await database.ScalarAsync<long>($"SELECT count(*) FROM application_audit WHERE application_id = '{id}' AND actor = 'admin'"));
+    }
+
+    [Fact]
+    public async Task Key_rotation_re_encrypts_existing_rows_and_old_and_new_rows_both_read_back()
+    {
+        var oldName = "Beatriz Key-One";
+        await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian() with { FullName = oldName });
+        var rotatedSettings = new Dictionary<string, string?>(NoProcessing)
+        {
+            ["Pii:ActiveKeyId"] = "k2",
+            ["Pii:Keys:k2"] = InfrastructureServices.TestKey2,
+        };
+        await using var rotated = await PipelineHost.StartAsync(database.ConnectionString, rotatedSettings);
+        var newName = "Carlos Key-Two";
+        await rotated.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian() with { FullName = newName });
+        Assert.Equal(["k1", "k2"], await KeyIdsAsync());
+        Assert.Equal([oldName, newName], await NamesAsync(rotated.Get<PiiCipher>()));
+
+        var count = await rotated.Get<PiiKeyRotation>().RotateAsync(batchSize: 1, CancellationToken.None);
+
+        Assert.Equal(1, count);
+        Assert.Equal(["k2", "k2"], await KeyIdsAsync());
+        Assert.Equal([oldName, newName], await NamesAsync(rotated.Get<PiiCipher>()));
+    }
+
+    private Task<List<string>> KeyIdsAsync() =>
+        database.ListAsync("SELECT pii_key_id FROM credit_applications ORDER BY pii_key_id", r => r.GetString(0));
+
+    private async Task<List<string>> NamesAsync(PiiCipher cipher) =>
+        (await database.ListAsync("SELECT pii_key_id, full_name_cipher FROM credit_applications",
+            r => cipher.Decrypt(r.GetString(0), r.GetFieldValue<byte[]>(1)))).Order().ToList();
+}

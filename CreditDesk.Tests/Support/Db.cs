@@ -1,0 +1,50 @@
+using Npgsql;
+
+namespace CreditDesk.Tests.Support;
+
+/// <summary>Raw SQL helpers for assertions: the tests read the database as an auditor would, not through the app.</summary>
+public static class Db
+{
+    public static async Task<List<T>> ListAsync<T>(this PostgresDatabase database, string sql, Func<NpgsqlDataReader, T> read)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
+    public static async Task ExecuteAsync(this PostgresDatabase database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Polls until every application in the list has left PENDING/VALIDATING, or fails after the timeout.</summary>
+    public static async Task WaitUntilDecidedAsync(this PostgresDatabase database, TimeSpan timeout, int expectedCount)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var undecided = await database.ScalarAsync<long>(
+                "SELECT count(*) FROM credit_applications WHERE status IN ('PENDING', 'VALIDATING')");
+            var total = await database.ScalarAsync<long>("SELECT count(*) FROM credit_applications");
+            if (undecided == 0 && total >= expectedCount)
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"{undecided} of {total} applications still undecided after {timeout}");
+            await Task.Delay(50);
+        }
+    }
+
+    public static Task<string?> StatusAsync(this PostgresDatabase database, Guid id) =>
+        database.ScalarAsync<string>($"SELECT status FROM credit_applications WHERE id = '{id}'");
+}
