@@ -193,7 +193,7 @@ cmd_test() {
 
   say "Running tests"
   local status=0
-  dotnet test CreditDesk.sln -c "$CONFIGURATION" --no-build --nologo \
+  dotnet test CreditDesk.sln -c "$CONFIGURATION" --no-build --nologo --filter "Category!=Benchmark" \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$work/results" || status=$?
 
   local passed=0 failed=0 skipped=0 total=0 trx counters
@@ -220,8 +220,31 @@ cmd_test() {
   [[ $failed -eq 0 ]]
 }
 
+# Benchmarks (SPEC §9) in Release against their own PostgreSQL; results in bench/out/.
+cmd_bench() {
+  require_pg
+  CONFIGURATION=Release cmd_build
+  local work port
+  work="$(mktemp -d /tmp/creditdesk-bench.XXXXXX)"
+  chmod 755 "$work"
+  port="$(free_port 26432)"
+  say "Starting a benchmark PostgreSQL on port $port"
+  start_cluster "$work/pg" "$port" trust "-c shared_buffers=512MB -c synchronous_commit=on"
+  trap 'stop_cluster "'"$work/pg"'"; rm -rf "'"$work"'"' EXIT
+  export CREDITDESK_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=200"
+  export CREDITDESK_BENCH_OUT="$ROOT/bench/out"
+  export Serilog__MinimumLevel__Default=Warning
+  mkdir -p "$CREDITDESK_BENCH_OUT"
+  rm -f "$CREDITDESK_BENCH_OUT"/*.txt
+  dotnet test CreditDesk.Tests -c Release --no-build --nologo --filter "Category=Benchmark" --logger "console;verbosity=detailed" \
+    | grep -E "^\s*(B[0-9]|submitted|Passed|Failed)" || true
+  say "Results:"
+  cat "$CREDITDESK_BENCH_OUT"/*.txt
+}
+
 case "${1:-help}" in
   run) cmd_run ;;
+  bench) cmd_bench ;;
   test) cmd_test ;;
   build) cmd_build ;;
   *)
@@ -229,6 +252,7 @@ case "${1:-help}" in
 Usage: ./build.sh <command>
   run    restore, build, start the embedded PostgreSQL (unless ConnectionStrings__CreditDesk is set) and the app on http://127.0.0.1:5080
   test   install what the tests need (Chromium, a throw-away PostgreSQL) and run every test; ends with "N passed, N failed"
+  bench  SPEC §9 benchmarks in Release on their own PostgreSQL (results in bench/out/)
   build  restore and build
 EOF
     ;;

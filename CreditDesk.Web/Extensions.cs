@@ -1,4 +1,5 @@
 using CreditDesk.Infrastructure;
+using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Infrastructure.Pii;
 using CreditDesk.Web.Components;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -37,6 +38,10 @@ public static class Extensions
                     options.DevelopmentKeyFile ??= Path.Combine(dataDirectory, "pii-keys.json");
                 }
             });
+        }
+        if (builder.Configuration.GetValue("Seed:SampleApplications", false))
+        {
+            services.AddHostedService<SampleApplicationSeeder>();
         }
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();

@@ -59,7 +59,8 @@ public sealed partial class PostgresNotificationListener(
             }
             catch (Exception exception)
             {
-                lostAt ??= DateTimeOffset.UtcNow - backoff;
+                // Replay from a little before the loss: duplicates are harmless, gaps are not.
+                lostAt ??= DateTimeOffset.UtcNow - TimeSpan.FromSeconds(5);
                 LogConnectionLost(logger, exception, backoff);
                 await Task.Delay(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaximumBackoff.Ticks));

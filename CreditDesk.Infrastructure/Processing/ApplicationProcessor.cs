@@ -12,9 +12,10 @@ using NpgsqlTypes;
 namespace CreditDesk.Infrastructure.Processing;
 
 /// <summary>
-/// Takes one application from PENDING to its decision: VALIDATING (audited), the bureau through its resilience
-/// pipeline, the country's rules, then decision + audit + outbox removal in one transaction. The outbox row can only be
-/// removed by the node holding its claim, so an application is decided exactly once even when a lease expires mid-way.
+/// Takes one claimed application (already moved to VALIDATING by the claim) to its decision: the bureau through its
+/// resilience pipeline, the country's rules, then — in one statement — outbox removal, decision and audit row. The outbox
+/// row can only be removed by the node holding its claim, so an application is decided exactly once even when a lease
+/// expires mid-way and another node takes over.
 /// </summary>
 public sealed class ApplicationProcessor(
     NpgsqlDataSource dataSource,
@@ -23,18 +24,24 @@ public sealed class ApplicationProcessor(
     NodeIdentity node,
     TimeProvider clock)
 {
-    public async Task ProcessAsync(OutboxItem item, CancellationToken cancellationToken)
+    private static readonly string ValidatingCode = ApplicationStatus.Validating.ToCode();
+
+    public async Task ProcessAsync(ClaimedApplication claimed, CancellationToken cancellationToken)
     {
-        var application = await BeginValidationAsync(item, cancellationToken);
-        if (application is null)
+        if (claimed.StatusAtClaim != ApplicationStatus.Pending.ToCode() && claimed.StatusAtClaim != ValidatingCode)
         {
+            // Cancelled before we got to it, or already decided: nothing left to do but drop the row.
+            await using var drop = dataSource.CreateCommand("DELETE FROM application_outbox WHERE id = @id AND claimed_by = @node");
+            drop.Parameters.AddWithValue("id", claimed.Item.Id);
+            drop.Parameters.AddWithValue("node", node.Id);
+            await drop.ExecuteNonQueryAsync(cancellationToken);
             return;
         }
-        var policy = CountryRegistry.Get(application.Country);
-        var document = cipher.Decrypt(application.KeyId, application.DocumentCipher);
+        var policy = CountryRegistry.Get(claimed.Country);
+        var document = cipher.Decrypt(claimed.KeyId, claimed.DocumentCipher);
         var report = await bureau.GetReportAsync(policy, document, cancellationToken);
-        var decision = DecisionEngine.Decide(policy, application.Request, report);
-        await RecordDecisionAsync(item, decision, report, cancellationToken);
+        var decision = DecisionEngine.Decide(policy, claimed.Request, report);
+        await RecordDecisionAsync(claimed.Item, decision, report, cancellationToken);
     }
 
     /// <summary>After the last attempt: the row goes to dead letters and the application to an officer, with the error as reason.</summary>
@@ -42,109 +49,58 @@ public sealed class ApplicationProcessor(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!await RemoveClaimedOutboxRowAsync(connection, transaction, item, cancellationToken))
+        await using (var delete = new NpgsqlCommand("DELETE FROM application_outbox WHERE id = @id AND claimed_by = @node", connection, transaction))
         {
-            return;
+            delete.Parameters.AddWithValue("id", item.Id);
+            delete.Parameters.AddWithValue("node", node.Id);
+            if (await delete.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return;
+            }
         }
+        var now = clock.GetUtcNow();
         await using (var insert = new NpgsqlCommand(
             "INSERT INTO dead_letters (application_id, attempts, error, failed_at) VALUES (@id, @attempts, @error, @now)", connection, transaction))
         {
             insert.Parameters.AddWithValue("id", item.ApplicationId);
             insert.Parameters.AddWithValue("attempts", item.Attempt);
             insert.Parameters.AddWithValue("error", error);
-            insert.Parameters.AddWithValue("now", clock.GetUtcNow());
+            insert.Parameters.AddWithValue("now", now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         var reason = $"Processing failed after {item.Attempt} attempts: {error}";
-        var now = clock.GetUtcNow();
-        await StatusWrites.MoveAsync(connection, transaction, item.ApplicationId, ApplicationStatus.Pending, ApplicationStatus.Validating,
-            Actor.System, node.Id, "Processing started", now, cancellationToken: cancellationToken);
         await StatusWrites.MoveAsync(connection, transaction, item.ApplicationId, ApplicationStatus.Validating, ApplicationStatus.UnderReview,
             Actor.System, node.Id, Truncate(reason, 500), now, cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private async Task<ApplicationToAssess?> BeginValidationAsync(OutboxItem item, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        ApplicationToAssess application;
-        ApplicationStatus status;
-        await using (var select = new NpgsqlCommand("""
-            SELECT status, country, requested_amount, monthly_income, term_months, document_cipher, pii_key_id
-              FROM credit_applications WHERE id = @id FOR UPDATE
-            """, connection, transaction))
-        {
-            select.Parameters.AddWithValue("id", item.ApplicationId);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new InvalidOperationException($"Application {item.ApplicationId} does not exist.");
-            }
-            if (!ApplicationStatusCodes.TryParse(reader.GetString(0), out status))
-            {
-                throw new InvalidOperationException($"Application {item.ApplicationId} has an unknown status.");
-            }
-            application = new ApplicationToAssess(
-                reader.GetString(1),
-                new LoanRequest(reader.GetDecimal(2), reader.GetDecimal(3), reader.GetInt32(4)),
-                reader.GetFieldValue<byte[]>(5),
-                reader.GetString(6));
-        }
-
-        if (status == ApplicationStatus.Pending)
-        {
-            await StatusWrites.MoveAsync(connection, transaction, item.ApplicationId, ApplicationStatus.Pending, ApplicationStatus.Validating,
-                Actor.System, node.Id, "Processing started", clock.GetUtcNow(), cancellationToken: cancellationToken);
-        }
-        else if (status != ApplicationStatus.Validating)
-        {
-            // Cancelled before we got to it, or already decided: nothing left to do.
-            await RemoveClaimedOutboxRowAsync(connection, transaction, item, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return null;
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return application;
-    }
-
     private async Task RecordDecisionAsync(OutboxItem item, Decision decision, BureauReport report, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!await RemoveClaimedOutboxRowAsync(connection, transaction, item, cancellationToken))
-        {
-            return;
-        }
         var failed = decision.Rules.Where(r => r.Failed).Select(r => r.Name).ToList();
         var reason = $"Automatic decision, risk score {decision.RiskScore}" + (failed.Count > 0 ? $"; failed: {string.Join(", ", failed)}" : "");
-        var now = clock.GetUtcNow();
-        var moved = await StatusWrites.MoveAsync(connection, transaction, item.ApplicationId, ApplicationStatus.Validating, decision.Status,
-            Actor.System, node.Id, Truncate(reason, 500), now,
-            ", risk_score = @risk, rule_results = @rules, bureau_report = @report, decided_at = @now",
-            parameters =>
-            {
-                parameters.AddWithValue("risk", decision.RiskScore);
-                parameters.AddWithValue("rules", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(decision.Rules, Json.Options));
-                parameters.AddWithValue("report", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(report, Json.Options));
-            },
-            cancellationToken);
-        if (moved)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-    }
-
-    /// <summary>Removes the outbox row only if this node still holds its claim; false means another node took it over.</summary>
-    private async Task<bool> RemoveClaimedOutboxRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxItem item, CancellationToken cancellationToken)
-    {
-        await using var delete = new NpgsqlCommand("DELETE FROM application_outbox WHERE id = @id AND claimed_by = @node", connection, transaction);
-        delete.Parameters.AddWithValue("id", item.Id);
-        delete.Parameters.AddWithValue("node", node.Id);
-        return await delete.ExecuteNonQueryAsync(cancellationToken) == 1;
+        // Removing our claimed outbox row gates the whole statement: a node that lost its lease writes nothing.
+        await using var command = dataSource.CreateCommand("""
+            WITH claim AS (
+                DELETE FROM application_outbox WHERE id = @outbox AND claimed_by = @node RETURNING application_id),
+            moved AS (
+                UPDATE credit_applications
+                   SET status = @to, updated_at = @now, decided_at = @now, risk_score = @risk, rule_results = @rules, bureau_report = @report
+                 WHERE id = (SELECT application_id FROM claim) AND status = @from
+                RETURNING id)
+            INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at)
+            SELECT id, @from, @to, 'system', @node, @reason, @now FROM moved
+            """);
+        command.Parameters.AddWithValue("outbox", item.Id);
+        command.Parameters.AddWithValue("node", node.Id);
+        command.Parameters.AddWithValue("from", ValidatingCode);
+        command.Parameters.AddWithValue("to", decision.Status.ToCode());
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        command.Parameters.AddWithValue("risk", decision.RiskScore);
+        command.Parameters.AddWithValue("rules", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(decision.Rules, Json.Options));
+        command.Parameters.AddWithValue("report", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(report, Json.Options));
+        command.Parameters.AddWithValue("reason", Truncate(reason, 500));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
-
-    private sealed record ApplicationToAssess(string Country, LoanRequest Request, byte[] DocumentCipher, string KeyId);
 }

@@ -1,3 +1,4 @@
+using CreditDesk.Domain.Decisions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -46,37 +47,60 @@ public sealed partial class OutboxDrain(
         }
     }
 
-    public async Task<IReadOnlyList<OutboxItem>> ClaimAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One statement claims a batch of due rows (skipping rows other nodes hold), moves their PENDING applications to
+    /// VALIDATING with an audit row each, and returns what processing needs: one round trip and one commit per batch.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedApplication>> ClaimAsync(CancellationToken cancellationToken)
     {
         const string sql = """
-            UPDATE application_outbox o
-               SET claimed_by = @node, claimed_until = now() + @lease, attempts = o.attempts + 1
-              FROM (SELECT id FROM application_outbox
-                     WHERE available_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                     ORDER BY available_at, id
-                     LIMIT @batch
-                     FOR UPDATE SKIP LOCKED) due
-             WHERE o.id = due.id
-            RETURNING o.id, o.application_id, o.attempts, o.trace_parent
+            WITH due AS (
+                SELECT id FROM application_outbox
+                 WHERE available_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+                 ORDER BY available_at, id
+                 LIMIT @batch
+                 FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE application_outbox o
+                   SET claimed_by = @node, claimed_until = now() + @lease, attempts = o.attempts + 1
+                  FROM due WHERE o.id = due.id
+                RETURNING o.id, o.application_id, o.attempts, o.trace_parent),
+            moved AS (
+                UPDATE credit_applications a SET status = 'VALIDATING', updated_at = now()
+                  FROM claimed c WHERE a.id = c.application_id AND a.status = 'PENDING'
+                RETURNING a.id),
+            audit AS (
+                INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at)
+                SELECT id, 'PENDING', 'VALIDATING', 'system', @node, 'Processing started', now() FROM moved)
+            SELECT c.id, c.application_id, c.attempts, c.trace_parent,
+                   a.status, a.country, a.requested_amount, a.monthly_income, a.term_months, a.document_cipher, a.pii_key_id
+              FROM claimed c JOIN credit_applications a ON a.id = c.application_id
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("node", node.Id);
         command.Parameters.AddWithValue("lease", options.Value.Lease);
         command.Parameters.AddWithValue("batch", options.Value.BatchSize);
-        var items = new List<OutboxItem>();
+        var claimed = new List<ClaimedApplication>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new OutboxItem(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            claimed.Add(new ClaimedApplication(
+                new OutboxItem(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
+                reader.GetString(4),
+                reader.GetString(5),
+                new LoanRequest(reader.GetDecimal(6), reader.GetDecimal(7), reader.GetInt32(8)),
+                reader.GetFieldValue<byte[]>(9),
+                reader.GetString(10)));
         }
-        return items;
+        return claimed;
     }
 
-    private async Task ProcessAsync(OutboxItem item, CancellationToken cancellationToken)
+    private async Task ProcessAsync(ClaimedApplication claimed, CancellationToken cancellationToken)
     {
+        var item = claimed.Item;
         try
         {
-            await processor.ProcessAsync(item, cancellationToken);
+            await processor.ProcessAsync(claimed, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -32,15 +32,17 @@ public sealed class ProcessingReliabilityTests : IAsyncLifetime
             VALUES ('{id}', 'PENDING', 'VALIDATING', 'system', 'crashed-node', 'Processing started', now());
             """);
 
+        var documentCipher = (await database.ListAsync($"SELECT document_cipher FROM credit_applications WHERE id = '{id}'", r => r.GetFieldValue<byte[]>(0)))[0];
         await using var survivor = await PipelineHost.StartAsync(database.ConnectionString);
         await database.WaitUntilDecidedAsync(TimeSpan.FromSeconds(10), expectedCount: 1);
 
         // The crashed node comes back and tries to finish its old claim: nothing happens.
-        var lateItem = new OutboxItem(1, id, 1, null);
+        var lateClaim = new ClaimedApplication(new OutboxItem(1, id, 1, null), "VALIDATING", "CO",
+            new CreditDesk.Domain.Decisions.LoanRequest(5_000_000m, 4_000_000m, 36), documentCipher, "k1");
         var late = new ApplicationProcessor(
             survivor.Get<Npgsql.NpgsqlDataSource>(), survivor.Get<CreditDesk.Infrastructure.Pii.PiiCipher>(),
             survivor.Get<ResilientBureau>(), new NodeIdentity("crashed-node"), TimeProvider.System);
-        await late.ProcessAsync(lateItem, CancellationToken.None);
+        await late.ProcessAsync(lateClaim, CancellationToken.None);
 
         Assert.Equal(1L, await database.ScalarAsync<long>(
             $"SELECT count(*) FROM application_audit WHERE application_id = '{id}' AND from_status = 'VALIDATING'"));
