@@ -1,11 +1,13 @@
 using System.Data.Common;
 using CreditDesk.Domain.Bureaus;
+using CreditDesk.Infrastructure.Access;
 using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Infrastructure.Bureaus;
 using CreditDesk.Infrastructure.Events;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Pii;
 using CreditDesk.Infrastructure.Processing;
+using CreditDesk.Infrastructure.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -49,6 +51,10 @@ public static class Extensions
         services.AddSingleton<ApplicationFormValidator>();
         services.AddSingleton<ApplicationSubmission>();
         services.AddSingleton<StatusChanges>();
+        services.AddSingleton<ApplicationQueries>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<BankConfirmations>();
 
         services.Configure<BureauResilienceOptions>(configuration.GetSection(BureauResilienceOptions.Section));
         services.AddSingleton<BureauFaultSettings>();

@@ -1,7 +1,11 @@
+using System.Text.Json;
 using CreditDesk.Infrastructure;
 using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Infrastructure.Pii;
+using CreditDesk.Web.Api;
 using CreditDesk.Web.Components;
+using CreditDesk.Web.Security;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Radzen;
 using Serilog;
@@ -26,11 +30,12 @@ public static class Extensions
     public static WebApplicationBuilder AddCreditDeskWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddInfrastructure(builder.Configuration);
+        var configuration = builder.Configuration;
+        services.AddInfrastructure(configuration);
         if (!builder.Environment.IsProduction())
         {
             // Outside Production a missing key is generated once under .data/ (git-ignored), never committed.
-            var dataDirectory = builder.Configuration["CREDITDESK_DATA_DIR"] ?? Path.Combine(builder.Environment.ContentRootPath, "..", ".data");
+            var dataDirectory = configuration["CREDITDESK_DATA_DIR"] ?? Path.Combine(builder.Environment.ContentRootPath, "..", ".data");
             services.PostConfigure<PiiOptions>(options =>
             {
                 if (options.Keys.Count == 0)
@@ -38,11 +43,22 @@ public static class Extensions
                     options.DevelopmentKeyFile ??= Path.Combine(dataDirectory, "pii-keys.json");
                 }
             });
-        }
-        if (builder.Configuration.GetValue("Seed:SampleApplications", false))
-        {
+            services.AddHostedService<DevelopmentApiKeys>();
             services.AddHostedService<SampleApplicationSeeder>();
         }
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddCreditDeskAuthorization();
+        services.AddCreditDeskRateLimits(configuration);
+        services.AddOpenApi();
+
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
         return builder;
@@ -50,15 +66,25 @@ public static class Extensions
 
     public static WebApplication MapCreditDesk(this WebApplication app)
     {
+        // Every unhandled error becomes a problem+json 500 with a trace id: no stack trace, in any environment.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi();
+        app.MapApplicationsApi();
+        app.MapWebhooksApi();
+        app.MapCountriesApi();
+        app.MapApiKeysApi();
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,5 +1,6 @@
 using CreditDesk.Domain.Applications;
 using CreditDesk.Infrastructure.Processing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -7,11 +8,12 @@ using Npgsql;
 namespace CreditDesk.Infrastructure.Applications;
 
 /// <summary>
-/// Outside Production, an empty database gets a few sample applications in every country, submitted through the normal
+/// Outside Production (and when <c>Seed:SampleApplications</c> is on), an empty database gets a few sample applications in every country, submitted through the normal
 /// intake so they are encrypted, audited and decided like any other.
 /// </summary>
 public sealed partial class SampleApplicationSeeder(
-    NpgsqlDataSource dataSource, SchemaReadiness schema, ApplicationSubmission submission, ILogger<SampleApplicationSeeder> logger)
+    NpgsqlDataSource dataSource, SchemaReadiness schema, ApplicationSubmission submission, IConfiguration configuration,
+    ILogger<SampleApplicationSeeder> logger)
     : BackgroundService
 {
     private static readonly ApplicationForm[] Samples =
@@ -33,6 +35,10 @@ public sealed partial class SampleApplicationSeeder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!configuration.GetValue("Seed:SampleApplications", false))
+        {
+            return;
+        }
         await schema.WhenReady.WaitAsync(stoppingToken);
         await using (var count = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM credit_applications)"))
         {

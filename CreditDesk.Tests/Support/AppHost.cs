@@ -8,10 +8,12 @@ namespace CreditDesk.Tests.Support;
 public sealed class AppHost : WebApplicationFactory<Program>
 {
     private readonly string connectionString;
+    private readonly IDictionary<string, string?> overrides;
 
-    public AppHost(string connectionString)
+    public AppHost(string connectionString, IDictionary<string, string?>? overrides = null)
     {
         this.connectionString = connectionString;
+        this.overrides = overrides ?? new Dictionary<string, string?>();
         Port = TestEnvironment.FreeTcpPort();
         UseKestrel(options => options.Listen(IPAddress.Loopback, Port));
     }
@@ -23,7 +25,7 @@ public sealed class AppHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        foreach (var (key, value) in InfrastructureServices.Settings(connectionString))
+        foreach (var (key, value) in InfrastructureServices.Settings(connectionString).Concat(overrides))
         {
             builder.UseSetting(key, value);
         }

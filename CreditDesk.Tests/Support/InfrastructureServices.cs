@@ -22,7 +22,13 @@ public static class InfrastructureServices
         ["Processing:RetryBaseDelay"] = "00:00:00.050",
         ["Processing:SweepInterval"] = "00:00:01",
         ["Bureaus:Resilience:RetryBaseDelay"] = "00:00:00.010",
+        ["Seed:SampleApplications"] = "false",
+        ["Webhooks:Secrets:0"] = WebhookSecret,
+        ["Webhooks:Secrets:1"] = SecondWebhookSecret,
     };
+
+    public const string WebhookSecret = "whsec_test_primary";
+    public const string SecondWebhookSecret = "whsec_test_secondary";
 
     public static ServiceProvider Build(string connectionString, IDictionary<string, string?>? overrides = null)
     {

@@ -1,0 +1,250 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CreditDesk.Domain.Bureaus;
+using CreditDesk.Domain.Decisions;
+using CreditDesk.Domain.Documents;
+using CreditDesk.Infrastructure.Access;
+using CreditDesk.Infrastructure.Persistence;
+using CreditDesk.Infrastructure.Pii;
+using Npgsql;
+
+namespace CreditDesk.Infrastructure.Applications;
+
+public sealed record ApplicationFilter(
+    string? Country = null,
+    string? Status = null,
+    DateTimeOffset? CreatedFrom = null,
+    DateTimeOffset? CreatedTo = null,
+    decimal? MinAmount = null,
+    decimal? MaxAmount = null,
+    string? IdPrefix = null);
+
+public sealed record ApplicationSummary(
+    Guid Id, string Country, string Currency, string Status, decimal Amount, decimal MonthlyIncome, int TermMonths,
+    int? RiskScore, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DecidedAt)
+{
+    public decimal EstimatedMonthlyPayment => new LoanRequest(Amount, MonthlyIncome, TermMonths).EstimatedMonthlyPayment;
+}
+
+public sealed record ApplicationDetail(
+    ApplicationSummary Summary, string FullName, string Document, bool DocumentMasked, IReadOnlyList<RuleResult> Rules, BureauReport? Bureau);
+
+public sealed record AuditEntry(DateTimeOffset OccurredAt, string? FromStatus, string ToStatus, string Actor, string ActorId, string? Reason);
+
+public sealed record WebhookEventView(string EventId, string EventType, string Outcome, int StatusCode, string? Error, DateTimeOffset ReceivedAt);
+
+/// <summary>A position in the newest-first list: the last row seen. Opaque to clients.</summary>
+public sealed record PageCursor(DateTimeOffset CreatedAt, Guid Id)
+{
+    public string Encode() =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}:{Id:N}"));
+
+    public static bool TryDecode(string? text, out PageCursor? cursor)
+    {
+        cursor = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split(':');
+            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                && ticks is > 0 and < 3_155_378_975_999_999_999 && Guid.TryParseExact(parts[1], "N", out var id))
+            {
+                cursor = new PageCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
+                return true;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+        return false;
+    }
+}
+
+public sealed record ApplicationPage(IReadOnlyList<ApplicationSummary> Items, PageCursor? Next);
+
+/// <summary>
+/// Reads applications for people and machines: keyset paging (never OFFSET), filters, counts, detail, audit. Every
+/// query is scoped by the caller: an applicant only ever sees their own applications.
+/// </summary>
+public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher cipher)
+{
+    public const int MaxPageSize = 200;
+    private const string SummaryColumns =
+        "id, country, currency, status, requested_amount, monthly_income, term_months, risk_score, created_at, updated_at, decided_at";
+
+    public async Task<ApplicationPage> ListAsync(Caller caller, ApplicationFilter filter, int limit, PageCursor? after, CancellationToken cancellationToken)
+    {
+        limit = Math.Clamp(limit, 1, MaxPageSize);
+        await using var command = dataSource.CreateCommand();
+        var where = Where(command, caller, filter);
+        if (after is not null)
+        {
+            where.Add("(created_at, id) < (@after_at, @after_id)");
+            command.Parameters.AddWithValue("after_at", after.CreatedAt);
+            command.Parameters.AddWithValue("after_id", after.Id);
+        }
+        command.CommandText = $"SELECT {SummaryColumns} FROM credit_applications {Clause(where)} ORDER BY created_at DESC, id DESC LIMIT @limit";
+        command.Parameters.AddWithValue("limit", limit + 1);
+        var items = new List<ApplicationSummary>(limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(ReadSummary(reader));
+            }
+        }
+        if (items.Count <= limit)
+        {
+            return new ApplicationPage(items, null);
+        }
+        items.RemoveAt(limit);
+        return new ApplicationPage(items, new PageCursor(items[^1].CreatedAt, items[^1].Id));
+    }
+
+    /// <summary>How many applications match the filter in each status (the status filter itself is ignored).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(Caller caller, ApplicationFilter filter, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand();
+        var where = Where(command, caller, filter with { Status = null });
+        command.CommandText = $"SELECT status, count(*) FROM credit_applications {Clause(where)} GROUP BY status";
+        var counts = new Dictionary<string, long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        return counts;
+    }
+
+    public async Task<ApplicationSummary?> GetSummaryAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand();
+        var where = Where(command, caller, new ApplicationFilter());
+        where.Add("id = @id");
+        command.Parameters.AddWithValue("id", id);
+        command.CommandText = $"SELECT {SummaryColumns} FROM credit_applications {Clause(where)}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSummary(reader) : null;
+    }
+
+    /// <summary>The full view of one application; the document is masked unless the caller is an admin.</summary>
+    public async Task<ApplicationDetail?> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand();
+        var where = Where(command, caller, new ApplicationFilter());
+        where.Add("id = @id");
+        command.Parameters.AddWithValue("id", id);
+        command.CommandText =
+            $"SELECT {SummaryColumns}, pii_key_id, full_name_cipher, document_cipher, rule_results::text, bureau_report::text FROM credit_applications {Clause(where)}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        var summary = ReadSummary(reader);
+        var keyId = reader.GetString(11);
+        var fullName = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(12));
+        var document = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(13));
+        var rules = reader.IsDBNull(14) ? [] : JsonSerializer.Deserialize<List<RuleResult>>(reader.GetString(14), Json.Options) ?? [];
+        var bureau = reader.IsDBNull(15) ? null : JsonSerializer.Deserialize<BureauReport>(reader.GetString(15), Json.Options);
+        return new ApplicationDetail(summary, fullName, caller.IsAdmin ? document : DocumentText.Mask(document), !caller.IsAdmin, rules, bureau);
+    }
+
+    /// <summary>The audit trail, oldest first; null when the caller may not see the application.</summary>
+    public async Task<IReadOnlyList<AuditEntry>?> AuditAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        if (await GetSummaryAsync(caller, id, cancellationToken) is null)
+        {
+            return null;
+        }
+        await using var command = dataSource.CreateCommand(
+            "SELECT occurred_at, from_status, to_status, actor, actor_id, reason FROM application_audit WHERE application_id = @id ORDER BY id");
+        command.Parameters.AddWithValue("id", id);
+        var entries = new List<AuditEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new AuditEntry(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+                reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+        return entries;
+    }
+
+    public async Task<IReadOnlyList<WebhookEventView>> WebhookEventsAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT event_id, event_type, outcome, status_code, error, received_at FROM webhook_events WHERE application_id = @id ORDER BY received_at");
+        command.Parameters.AddWithValue("id", id);
+        var events = new List<WebhookEventView>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new WebhookEventView(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return events;
+    }
+
+    private static List<string> Where(NpgsqlCommand command, Caller caller, ApplicationFilter filter)
+    {
+        var where = new List<string>();
+        void Add(string condition, string name, object value)
+        {
+            where.Add(condition);
+            command.Parameters.AddWithValue(name, value);
+        }
+        if (caller.IsApplicant)
+        {
+            Add("applicant_user_id = @caller", "caller", caller.Id);
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Country))
+        {
+            Add("country = @country", "country", filter.Country.Trim().ToUpperInvariant());
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Status))
+        {
+            Add("status = @status", "status", filter.Status.Trim().ToUpperInvariant());
+        }
+        if (filter.CreatedFrom is { } from)
+        {
+            Add("created_at >= @from", "from", from);
+        }
+        if (filter.CreatedTo is { } to)
+        {
+            Add("created_at < @to", "to", to);
+        }
+        if (filter.MinAmount is { } min)
+        {
+            Add("requested_amount >= @min", "min", min);
+        }
+        if (filter.MaxAmount is { } max)
+        {
+            Add("requested_amount <= @max", "max", max);
+        }
+        if (!string.IsNullOrWhiteSpace(filter.IdPrefix))
+        {
+            var prefix = filter.IdPrefix.Trim().ToLowerInvariant();
+            if (Guid.TryParse(prefix, out var exact))
+            {
+                Add("id = @exact_id", "exact_id", exact);
+            }
+            else
+            {
+                Add("id::text LIKE @id_prefix", "id_prefix", new string(prefix.Where(c => char.IsAsciiHexDigit(c) || c == '-').ToArray()) + "%");
+            }
+        }
+        return where;
+    }
+
+    private static string Clause(List<string> where) => where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+
+    private static ApplicationSummary ReadSummary(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetDecimal(4), reader.GetDecimal(5),
+        reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetFieldValue<DateTimeOffset>(8),
+        reader.GetFieldValue<DateTimeOffset>(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10));
+}

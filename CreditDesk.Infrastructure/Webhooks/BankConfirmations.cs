@@ -1,0 +1,146 @@
+using CreditDesk.Domain.Applications;
+using CreditDesk.Infrastructure.Persistence;
+using Npgsql;
+
+namespace CreditDesk.Infrastructure.Webhooks;
+
+/// <summary>A bank's confirmation, as parsed from the webhook body.</summary>
+public sealed record BankEvent(
+    string EventId, string EventType, Guid ApplicationId, string ProviderReference, decimal Amount, string Currency, DateTimeOffset OccurredAt)
+{
+    public const string AccountVerified = "account.verified";
+    public const string DisbursementCompleted = "disbursement.completed";
+    public const string DisbursementFailed = "disbursement.failed";
+
+    public static IReadOnlyList<string> Types { get; } = [AccountVerified, DisbursementCompleted, DisbursementFailed];
+}
+
+public abstract record WebhookOutcome
+{
+    public sealed record Processed : WebhookOutcome;
+
+    /// <summary>The same event (same id, same body) was delivered before: no second effect.</summary>
+    public sealed record Duplicate : WebhookOutcome;
+
+    /// <summary>The event id was used before with another body.</summary>
+    public sealed record ReusedEventId : WebhookOutcome;
+
+    /// <summary>Understood but not applicable (unknown application, wrong amount, invalid transition); recorded, same answer on retry.</summary>
+    public sealed record Rejected(string Code, string Detail) : WebhookOutcome;
+}
+
+/// <summary>
+/// Applies bank confirmations exactly once: the event row (unique event id) and its effect are written in one
+/// transaction, so of many concurrent deliveries one applies and the rest see a duplicate.
+/// </summary>
+public sealed class BankConfirmations(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    private const string Processed = "processed";
+    private const string Rejected = "rejected";
+
+    public async Task<WebhookOutcome> HandleAsync(BankEvent bankEvent, byte[] bodyHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        long eventRow;
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO webhook_events (event_id, body_hash, event_type, application_id, outcome, status_code, received_at)
+            VALUES (@event, @hash, @type, @application, 'processing', 0, @now)
+            ON CONFLICT (event_id) DO NOTHING RETURNING id
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("event", bankEvent.EventId);
+            insert.Parameters.AddWithValue("hash", bodyHash);
+            insert.Parameters.AddWithValue("type", bankEvent.EventType);
+            insert.Parameters.AddWithValue("application", bankEvent.ApplicationId);
+            insert.Parameters.AddWithValue("now", now);
+            if (await insert.ExecuteScalarAsync(cancellationToken) is not long id)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                // Same connection: under a storm of duplicates every request already holds one from the pool.
+                return await PreviousOutcomeAsync(connection, bankEvent.EventId, bodyHash, cancellationToken);
+            }
+            eventRow = id;
+        }
+
+        var outcome = await ApplyAsync(connection, transaction, bankEvent, now, cancellationToken);
+        await using (var record = new NpgsqlCommand(
+            "UPDATE webhook_events SET outcome = @outcome, status_code = @code, error = @error WHERE id = @id", connection, transaction))
+        {
+            record.Parameters.AddWithValue("outcome", outcome is WebhookOutcome.Rejected ? Rejected : Processed);
+            record.Parameters.AddWithValue("code", outcome is WebhookOutcome.Rejected ? 422 : 200);
+            record.Parameters.AddWithValue("error", outcome is WebhookOutcome.Rejected rejected ? $"{rejected.Code}: {rejected.Detail}" : DBNull.Value);
+            record.Parameters.AddWithValue("id", eventRow);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return outcome;
+    }
+
+    private static async Task<WebhookOutcome> ApplyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, BankEvent bankEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string status;
+        decimal amount;
+        string currency;
+        await using (var select = new NpgsqlCommand(
+            "SELECT status, requested_amount, currency FROM credit_applications WHERE id = @id FOR UPDATE", connection, transaction))
+        {
+            select.Parameters.AddWithValue("id", bankEvent.ApplicationId);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return new WebhookOutcome.Rejected("unknown_application", $"No application {bankEvent.ApplicationId}.");
+            }
+            (status, amount, currency) = (reader.GetString(0), reader.GetDecimal(1), reader.GetString(2));
+        }
+        if (bankEvent.Amount != amount || !string.Equals(bankEvent.Currency, currency, StringComparison.Ordinal))
+        {
+            return new WebhookOutcome.Rejected("amount_mismatch",
+                $"The event says {bankEvent.Amount:0.00} {bankEvent.Currency}; the application is for {amount:0.00} {currency}.");
+        }
+        var target = bankEvent.EventType switch
+        {
+            BankEvent.DisbursementCompleted => ApplicationStatus.Disbursed,
+            BankEvent.DisbursementFailed => ApplicationStatus.UnderReview,
+            _ => (ApplicationStatus?)null,
+        };
+        if (target is not { } to)
+        {
+            return new WebhookOutcome.Processed();
+        }
+        if (!ApplicationStatusCodes.TryParse(status, out var from) || !StatusMachine.CanMove(from, to, Actor.Bank))
+        {
+            return new WebhookOutcome.Rejected("invalid_transition", $"A {bankEvent.EventType} event cannot move an application in {status}.");
+        }
+        var reason = bankEvent.EventType == BankEvent.DisbursementCompleted
+            ? $"Disbursement confirmed by the bank (ref {bankEvent.ProviderReference})"
+            : $"Disbursement failed at the bank (ref {bankEvent.ProviderReference})";
+        await StatusWrites.MoveAsync(connection, transaction, bankEvent.ApplicationId, from, to, Actor.Bank, "bank",
+            reason.Length > 500 ? reason[..500] : reason, now, cancellationToken: cancellationToken);
+        return new WebhookOutcome.Processed();
+    }
+
+    private static async Task<WebhookOutcome> PreviousOutcomeAsync(NpgsqlConnection connection, string eventId, byte[] bodyHash, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT body_hash, outcome, error FROM webhook_events WHERE event_id = @event", connection);
+        command.Parameters.AddWithValue("event", eventId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"Webhook event {eventId} vanished.");
+        }
+        if (!reader.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(bodyHash))
+        {
+            return new WebhookOutcome.ReusedEventId();
+        }
+        if (reader.GetString(1) == Rejected)
+        {
+            var error = reader.IsDBNull(2) ? "rejected: " : reader.GetString(2);
+            var separator = error.IndexOf(": ", StringComparison.Ordinal);
+            return separator < 0 ? new WebhookOutcome.Rejected(error, error) : new WebhookOutcome.Rejected(error[..separator], error[(separator + 2)..]);
+        }
+        return new WebhookOutcome.Duplicate();
+    }
+}

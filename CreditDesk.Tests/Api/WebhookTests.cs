@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CreditDesk.Infrastructure.Webhooks;
+using CreditDesk.Tests.Infrastructure;
+using CreditDesk.Tests.Support;
+using static CreditDesk.Tests.Support.ApiFixture;
+
+namespace CreditDesk.Tests.Api;
+
+public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private const string Path = "api/v1/webhooks/bank-confirmation";
+
+    [Fact]
+    public async Task A_signed_disbursement_completed_moves_an_approved_application_to_disbursed()
+    {
+        var id = await ApprovedApplicationAsync();
+
+        using var response = await SendAsync(Event(id));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("processed", (await JsonAsync(response)).GetProperty("status").GetString());
+        Assert.Equal("DISBURSED", await api.Database.StatusAsync(id));
+        Assert.Equal("bank", await api.Database.ScalarAsync<string>(
+            $"SELECT actor FROM application_audit WHERE application_id = '{id}' AND to_status = 'DISBURSED'"));
+    }
+
+    [Fact]
+    public async Task A_signed_disbursement_failed_sends_an_approved_application_back_to_review()
+    {
+        var id = await ApprovedApplicationAsync();
+
+        using var response = await SendAsync(Event(id, type: BankEvent.DisbursementFailed));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("UNDER_REVIEW", await api.Database.StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task The_second_configured_secret_is_accepted_for_rotation_and_several_v1_values_may_be_sent()
+    {
+        var id = await ApprovedApplicationAsync();
+        var body = Event(id, type: BankEvent.AccountVerified);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var oldSignature = WebhookSignature.Sign("whsec_retired", now, body).Split(",v1=")[1];
+        var header = WebhookSignature.Sign(InfrastructureServices.SecondWebhookSecret, now, body) + ",v1=" + oldSignature;
+
+        using var response = await SendAsync(body, header);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Missing_wrong_tampered_stale_and_future_signatures_are_401_and_change_nothing()
+    {
+        var id = await ApprovedApplicationAsync();
+        var body = Event(id);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace("ref-", "REF-", StringComparison.Ordinal));
+
+        var answers = new[]
+        {
+            await SendAsync(body, header: null),
+            await SendAsync(body, WebhookSignature.Sign("whsec_wrong", now, body)),
+            await SendAsync(tampered, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now, body)),
+            await SendAsync(body, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now - 301, body)),
+            await SendAsync(body, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now + 301, body)),
+            await SendAsync(body, "t=abc,v1=xyz"),
+        };
+
+        Assert.All(answers, response => Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode));
+        Assert.Equal("APPROVED", await api.Database.StatusAsync(id));
+        Assert.Equal(0L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM webhook_events WHERE application_id = '{id}'"));
+    }
+
+    [Fact]
+    public async Task A_repeated_event_is_a_duplicate_with_no_second_effect_and_a_reused_id_with_another_body_is_409()
+    {
+        var id = await ApprovedApplicationAsync();
+        var eventId = $"evt-{Guid.NewGuid():N}";
+        var body = Event(id, eventId: eventId);
+
+        using var first = await SendAsync(body);
+        using var again = await SendAsync(body);
+        using var reused = await SendAsync(Event(id, eventId: eventId, reference: "ref-other"));
+
+        Assert.Equal("processed", (await JsonAsync(first)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("duplicate", (await JsonAsync(again)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
+        Assert.Equal(1L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM application_audit WHERE application_id = '{id}' AND actor = 'bank'"));
+    }
+
+    [Fact]
+    public async Task One_hundred_concurrent_deliveries_of_one_event_apply_exactly_once()
+    {
+        var id = await ApprovedApplicationAsync();
+        var body = Event(id);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => SendAsync(body)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var statuses = await Task.WhenAll(responses.Select(async r => (await JsonAsync(r)).GetProperty("status").GetString()));
+        Assert.Equal(1, statuses.Count(s => s == "processed"));
+        Assert.Equal(99, statuses.Count(s => s == "duplicate"));
+        Assert.Equal(1L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM application_audit WHERE application_id = '{id}' AND to_status = 'DISBURSED'"));
+    }
+
+    [Fact]
+    public async Task An_unknown_application_is_422_recorded_and_the_same_on_every_retry()
+    {
+        var body = Event(Guid.NewGuid());
+
+        using var first = await SendAsync(body);
+        using var retry = await SendAsync(body);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, first.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, retry.StatusCode);
+        Assert.EndsWith("/unknown_application", (await JsonAsync(retry)).GetProperty("type").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_amount_or_currency_is_422_and_changes_nothing()
+    {
+        var id = await ApprovedApplicationAsync();
+
+        using var amount = await SendAsync(Event(id, amount: "4999999.99"));
+        using var currency = await SendAsync(Event(id, currency: "EUR"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, amount.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, currency.StatusCode);
+        Assert.Equal("APPROVED", await api.Database.StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task Disbursing_an_application_that_is_not_approved_is_an_invalid_transition_422()
+    {
+        var id = await ApprovedApplicationAsync();
+        await api.Database.ExecuteAsync($"UPDATE credit_applications SET status = 'REJECTED' WHERE id = '{id}'");
+
+        using var response = await SendAsync(Event(id));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.EndsWith("/invalid_transition", (await JsonAsync(response)).GetProperty("type").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_oversize_body_is_413_and_malformed_JSON_is_400()
+    {
+        var huge = Encoding.UTF8.GetBytes(new string(' ', WebhookSignatureLimit + 1));
+        var malformed = Encoding.UTF8.GetBytes("{\"event_id\": ");
+        var missingFields = Encoding.UTF8.GetBytes("{\"event_id\": \"x\"}");
+
+        using var tooLarge = await SendAsync(huge);
+        using var notJson = await SendAsync(malformed);
+        using var incomplete = await SendAsync(missingFields);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);
+    }
+
+    private const int WebhookSignatureLimit = 1024 * 1024;
+
+    private async Task<Guid> ApprovedApplicationAsync()
+    {
+        using var applicant = api.Client(ApplicantKey);
+        using var created = await applicant.PostAsJsonAsync("api/v1/applications", new
+        {
+            country = "CO", full_name = "Mateo Vargas", document = ApplicationTestData.NextCedula(), amount = "5000000.00", monthly_income = "4000000", term_months = 36,
+        });
+        var id = (await JsonAsync(created)).GetProperty("id").GetGuid();
+        await api.Database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'APPROVED' WHERE id = '{id}'");
+        return id;
+    }
+
+    private static byte[] Event(Guid applicationId, string type = BankEvent.DisbursementCompleted, string? eventId = null,
+        string amount = "5000000.00", string currency = "COP", string reference = "ref-123") =>
+        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["event_id"] = eventId ?? $"evt-{Guid.NewGuid():N}",
+            ["event_type"] = type,
+            ["application_id"] = applicationId,
+            ["provider_reference"] = reference,
+            ["amount"] = amount,
+            ["currency"] = currency,
+            ["occurred_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        });
+
+    private Task<HttpResponseMessage> SendAsync(byte[] body) =>
+        SendAsync(body, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
+
+    private async Task<HttpResponseMessage> SendAsync(byte[] body, string? header)
+    {
+        using var client = api.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        if (header is not null)
+        {
+            request.Headers.TryAddWithoutValidation(WebhookSignature.Header, header);
+        }
+        return await client.SendAsync(request);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CreditDesk.Infrastructure.Access;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CreditDesk.Tests.Support;
+
+/// <summary>One running app on a fresh database for a test class, with an API key per role.</summary>
+public class ApiFixture : IAsyncLifetime
+{
+    public const string ApplicantKey = "cdk_test_applicant_key_0001";
+    public const string OtherApplicantKey = "cdk_test_applicant_key_0002";
+    public const string OfficerKey = "cdk_test_officer_key_0001";
+    public const string AdminKey = "cdk_test_admin_key_0001";
+
+    public PostgresDatabase Database { get; } = new();
+
+    public AppHost App { get; private set; } = default!;
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        App = new AppHost(Database.ConnectionString, Settings);
+        await App.StartAndWaitUntilReadyAsync();
+        var keys = App.Services.GetRequiredService<ApiKeyStore>();
+        await keys.EnsureAsync("test applicant", Roles.Applicant, "user-applicant-1", ApplicantKey, CancellationToken.None);
+        await keys.EnsureAsync("test applicant 2", Roles.Applicant, "user-applicant-2", OtherApplicantKey, CancellationToken.None);
+        await keys.EnsureAsync("test officer", Roles.Officer, "user-officer", OfficerKey, CancellationToken.None);
+        await keys.EnsureAsync("test admin", Roles.Admin, "user-admin", AdminKey, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    public HttpClient Client(string? key = null)
+    {
+        var client = new HttpClient { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+        return client;
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
+}

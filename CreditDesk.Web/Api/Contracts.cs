@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json;
+using CreditDesk.Domain.Applications;
+using CreditDesk.Domain.Decisions;
+using CreditDesk.Infrastructure.Applications;
+using Fields = CreditDesk.Domain.Applications.ApplicationFormRules.Fields;
+
+namespace CreditDesk.Web.Api;
+
+/// <summary>Money on the wire: a decimal string with two decimals ("15000.00"), never a float.</summary>
+public static class WireMoney
+{
+    public static string Format(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>Accepts a JSON string ("15000.00") or number (15000); refuses exponents, thousands separators and non-numbers.</summary>
+    public static bool TryRead(JsonElement element, out decimal amount)
+    {
+        amount = 0;
+        return element.ValueKind switch
+        {
+            JsonValueKind.Number => element.TryGetDecimal(out amount),
+            JsonValueKind.String => decimal.TryParse(element.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint,
+                CultureInfo.InvariantCulture, out amount),
+            _ => false,
+        };
+    }
+}
+
+public sealed record ApplicationResponse(
+    Guid Id, string Country, string Currency, string Status, string Amount, string MonthlyIncome, int TermMonths,
+    string EstimatedMonthlyPayment, int? RiskScore, DateTime CreatedAt, DateTime UpdatedAt, DateTime? DecidedAt,
+    string? FullName = null, string? Document = null, bool? DocumentMasked = null,
+    IReadOnlyList<RuleResponse>? Rules = null, BureauResponse? Bureau = null)
+{
+    public static ApplicationResponse From(ApplicationSummary s) => new(
+        s.Id, s.Country, s.Currency, s.Status, WireMoney.Format(s.Amount), WireMoney.Format(s.MonthlyIncome), s.TermMonths,
+        WireMoney.Format(s.EstimatedMonthlyPayment), s.RiskScore, s.CreatedAt.UtcDateTime, s.UpdatedAt.UtcDateTime, s.DecidedAt?.UtcDateTime);
+
+    public static ApplicationResponse From(ApplicationDetail d) => From(d.Summary) with
+    {
+        FullName = d.FullName,
+        Document = d.Document,
+        DocumentMasked = d.DocumentMasked,
+        Rules = d.Rules.Select(RuleResponse.From).ToList(),
+        Bureau = d.Bureau is { } b
+            ? new BureauResponse(b.Provider, b.Score, WireMoney.Format(b.TotalDebt), WireMoney.Format(b.MonthlyObligations), b.HasActiveDefaults,
+                b.ReportedMonthlyIncome is { } income ? WireMoney.Format(income) : null, b.IsFallback)
+            : null,
+    };
+}
+
+public sealed record RuleResponse(string Name, string Severity, string Outcome, decimal? Observed, string FailsWhen, decimal Threshold, string Description)
+{
+    public static RuleResponse From(RuleResult r) => new(
+        r.Name, r.Severity.ToString().ToUpperInvariant(), r.Outcome switch
+        {
+            RuleOutcome.Passed => "PASSED",
+            RuleOutcome.Failed => "FAILED",
+            _ => "NOT_ASSESSED",
+        },
+        r.Observed, r.FailsWhen switch
+        {
+            Domain.Decisions.FailsWhen.Below => "<",
+            Domain.Decisions.FailsWhen.AtLeast => ">=",
+            Domain.Decisions.FailsWhen.Above => ">",
+            _ => "=",
+        },
+        r.Threshold, r.Description);
+}
+
+public sealed record BureauResponse(
+    string Provider, int Score, string TotalDebt, string MonthlyObligations, bool HasActiveDefaults, string? ReportedMonthlyIncome, bool IsFallback);
+
+public sealed record ApplicationListResponse(
+    IReadOnlyList<ApplicationResponse> Items,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextCursor);
+
+public sealed record AuditResponse(DateTime OccurredAt, string? FromStatus, string ToStatus, string Actor, string ActorId, string? Reason)
+{
+    public static AuditResponse From(AuditEntry e) => new(e.OccurredAt.UtcDateTime, e.FromStatus, e.ToStatus, e.Actor, e.ActorId, e.Reason);
+}
+
+/// <summary>Reads a create request by hand so a wrong type is a field error (422), and only unreadable JSON is a 400.</summary>
+public static class ApplicationRequest
+{
+    public static (ApplicationForm? Form, IReadOnlyDictionary<string, string[]>? Errors, string? Malformed) Read(ReadOnlyMemory<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException)
+        {
+            return (null, null, "The body is not valid JSON.");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, null, "The body must be a JSON object.");
+            }
+            var root = document.RootElement;
+            var errors = new Dictionary<string, string[]>();
+            string? Text(string field)
+            {
+                if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+                {
+                    return null;
+                }
+                if (value.ValueKind == JsonValueKind.String)
+                {
+                    return value.GetString();
+                }
+                errors[field] = ["Must be a string."];
+                return null;
+            }
+            decimal? Money(string field)
+            {
+                if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+                {
+                    return null;
+                }
+                if (WireMoney.TryRead(value, out var amount))
+                {
+                    return amount;
+                }
+                errors[field] = ["Must be a decimal amount such as \"15000.00\"."];
+                return null;
+            }
+            int? Term()
+            {
+                if (!root.TryGetProperty(Fields.TermMonths, out var value) || value.ValueKind == JsonValueKind.Null)
+                {
+                    return ApplicationFormRules.DefaultTermMonths;
+                }
+                if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var months))
+                {
+                    return months;
+                }
+                errors[Fields.TermMonths] = ["Must be a whole number of months."];
+                return null;
+            }
+            var form = new ApplicationForm(Text(Fields.Country), Text(Fields.FullName), Text(Fields.Document),
+                Money(Fields.Amount), Money(Fields.MonthlyIncome), Term());
+            return (form, errors.Count > 0 ? errors : null, null);
+        }
+    }
+}

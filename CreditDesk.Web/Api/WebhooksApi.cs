@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using CreditDesk.Infrastructure.Webhooks;
+using CreditDesk.Web.Security;
+
+namespace CreditDesk.Web.Api;
+
+/// <summary><c>POST /api/v1/webhooks/bank-confirmation</c>: banks confirm disbursements, authenticated only by the signature.</summary>
+public static class WebhooksApi
+{
+    public const int BodyLimit = 1024 * 1024;
+    private const int MaxEventIdLength = 100;
+
+    public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/webhooks").AllowAnonymous().WithTags("Webhooks");
+        group.MapPost("bank-confirmation", ReceiveAsync).RequireRateLimiting(RateLimits.Webhook);
+        return group;
+    }
+
+    private static async Task<IResult> ReceiveAsync(
+        HttpContext context, BankConfirmations confirmations, IConfiguration configuration, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await RequestBody.ReadAsync(context.Request, BodyLimit, cancellationToken) is not { } body)
+        {
+            return ApiProblems.TooLarge(BodyLimit);
+        }
+        var secrets = configuration.GetSection("Webhooks:Secrets").Get<string[]>() ?? [];
+        var verdict = WebhookSignature.Verify(context.Request.Headers[WebhookSignature.Header], body, secrets, clock.GetUtcNow());
+        if (verdict != WebhookSignature.Verdict.Valid)
+        {
+            return ApiProblems.Unauthorized(verdict switch
+            {
+                WebhookSignature.Verdict.Missing => $"The {WebhookSignature.Header} header is missing.",
+                WebhookSignature.Verdict.Stale => "The signature timestamp is more than 300 seconds away from now.",
+                WebhookSignature.Verdict.Malformed => $"The {WebhookSignature.Header} header must read t=<unix seconds>,v1=<hex>.",
+                _ => "The signature does not match.",
+            });
+        }
+        if (Parse(body) is not { } bankEvent)
+        {
+            return ApiProblems.Malformed(
+                "The body must be a JSON object with event_id, event_type (account.verified | disbursement.completed | disbursement.failed), " +
+                "application_id, provider_reference, amount, currency and occurred_at.");
+        }
+        return await confirmations.HandleAsync(bankEvent, SHA256.HashData(body), cancellationToken) switch
+        {
+            WebhookOutcome.Processed => Results.Ok(new { status = "processed" }),
+            WebhookOutcome.Duplicate => Results.Ok(new { status = "duplicate" }),
+            WebhookOutcome.ReusedEventId => ApiProblems.Conflict("event_id_reused", "This event_id was already delivered with a different body."),
+            WebhookOutcome.Rejected rejected => ApiProblems.Unprocessable(rejected.Code, rejected.Detail),
+            _ => throw new InvalidOperationException("Unknown webhook outcome."),
+        };
+    }
+
+    private static BankEvent? Parse(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            var eventId = Text("event_id");
+            var eventType = Text("event_type");
+            var reference = Text("provider_reference");
+            var currency = Text("currency");
+            if (eventId is not { Length: > 0 and <= MaxEventIdLength } || eventType is null || !BankEvent.Types.Contains(eventType)
+                || !Guid.TryParse(Text("application_id"), out var applicationId) || reference is not { Length: <= 200 }
+                || currency is not { Length: 3 } || !DateTimeOffset.TryParse(Text("occurred_at"), System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out var occurredAt)
+                || !root.TryGetProperty("amount", out var amountElement) || !WireMoney.TryRead(amountElement, out var amount))
+            {
+                return null;
+            }
+            return new BankEvent(eventId, eventType, applicationId, reference, amount, currency.ToUpperInvariant(), occurredAt);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
