@@ -242,8 +242,28 @@ cmd_bench() {
   cat "$CREDITDESK_BENCH_OUT"/*.txt
 }
 
+# Sends a correctly signed bank webhook to the running app (development secret and admin key from appsettings.Development.json).
+cmd_webhook() {
+  local id="${1:?usage: ./build.sh webhook <application-id> [account.verified|disbursement.completed|disbursement.failed]}"
+  local type="${2:-disbursement.completed}"
+  local settings="$ROOT/CreditDesk.Web/appsettings.Development.json"
+  local admin secret app amount currency body t signature
+  admin="$(grep -o '"Admin": *"[^"]*"' "$settings" | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/')"
+  secret="$(tr -d '\n' <"$settings" | grep -o '"Secrets": *\[ *"[^"]*"' | sed -E 's/.*"([^"]*)"$/\1/')"
+  app="$(curl -fsS -H "Authorization: Bearer $admin" "$APP_URL/api/v1/applications/$id")" || die "application $id not found at $APP_URL"
+  amount="$(sed -E 's/.*"amount":"([0-9.]+)".*/\1/' <<<"$app")"
+  currency="$(sed -E 's/.*"currency":"([A-Z]{3})".*/\1/' <<<"$app")"
+  body="{\"event_id\":\"evt-$(date +%s%N)\",\"event_type\":\"$type\",\"application_id\":\"$id\",\"provider_reference\":\"demo-$RANDOM\",\"amount\":\"$amount\",\"currency\":\"$currency\",\"occurred_at\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}"
+  t="$(date +%s)"
+  signature="$(printf '%s' "$t.$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.* //')"
+  curl -sS -X POST "$APP_URL/api/v1/webhooks/bank-confirmation" -H 'Content-Type: application/json' \
+    -H "X-CreditDesk-Signature: t=$t,v1=$signature" --data-binary "$body"
+  echo
+}
+
 case "${1:-help}" in
   run) cmd_run ;;
+  webhook) shift; cmd_webhook "$@" ;;
   bench) cmd_bench ;;
   test) cmd_test ;;
   build) cmd_build ;;
@@ -252,6 +272,7 @@ case "${1:-help}" in
 Usage: ./build.sh <command>
   run    restore, build, start the embedded PostgreSQL (unless ConnectionStrings__CreditDesk is set) and the app on http://127.0.0.1:5080
   test   install what the tests need (Chromium, a throw-away PostgreSQL) and run every test; ends with "N passed, N failed"
+  webhook <application-id> [event-type]  send a signed bank webhook to the running app (default disbursement.completed)
   bench  SPEC §9 benchmarks in Release on their own PostgreSQL (results in bench/out/)
   build  restore and build
 EOF
