@@ -5,7 +5,6 @@ using CreditDesk.Infrastructure.Pii;
 using CreditDesk.Web.Api;
 using CreditDesk.Web.Components;
 using CreditDesk.Web.Security;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Radzen;
 using Serilog;
@@ -43,7 +42,7 @@ public static class Extensions
                     options.DevelopmentKeyFile ??= Path.Combine(dataDirectory, "pii-keys.json");
                 }
             });
-            services.AddHostedService<DevelopmentApiKeys>();
+            services.AddHostedService<DevelopmentAccounts>();
             services.AddHostedService<SampleApplicationSeeder>();
         }
 
@@ -53,8 +52,8 @@ public static class Extensions
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddCreditDeskAuthentication(builder.Environment);
+        services.AddScoped<CurrentCaller>();
         services.AddCreditDeskAuthorization();
         services.AddCreditDeskRateLimits(configuration);
         services.AddOpenApi();
@@ -69,6 +68,7 @@ public static class Extensions
         // Every unhandled error becomes a problem+json 500 with a trace id: no stack trace, in any environment.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -85,6 +85,7 @@ public static class Extensions
         app.MapWebhooksApi();
         app.MapCountriesApi();
         app.MapApiKeysApi();
+        app.MapAccountEndpoints();
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,0 +1,175 @@
+using CreditDesk.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CreditDesk.Tests.Browser;
+
+public sealed class LoanDeskTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static readonly string[] Decided = ["APPROVED", "REJECTED", "UNDER_REVIEW"];
+
+    [Fact]
+    public async Task An_applicant_submits_a_valid_application_and_sees_it_decided_without_reloading()
+    {
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
+        var page = browser.Page;
+        var navigations = 0;
+        page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
+
+        await browser.ChooseAsync("apply-country", "Brazil");
+        await Expect(page.GetByTestId("apply-document-label")).ToContainTextAsync("CPF");
+        await Expect(page.GetByTestId("apply-amount-label")).ToContainTextAsync("BRL");
+        await page.GetByTestId("apply-full-name").FillAsync("Beatriz Oliveira Souza");
+        await page.GetByTestId("apply-document").FillAsync("529.982.247-25");
+        await page.GetByTestId("apply-amount").FillAsync("30000");
+        await page.GetByTestId("apply-income").FillAsync("7000");
+        await page.GetByTestId("apply-term").FillAsync("48");
+        await browser.ScreenshotAsync("apply-form");
+        await page.GetByTestId("apply-submit").ClickAsync();
+
+        var result = page.GetByTestId("apply-result");
+        await Expect(result).ToBeVisibleAsync();
+        var id = Guid.Parse((await result.GetAttributeAsync("data-id"))!);
+        await Expect(page.GetByTestId("apply-status")).ToHaveAttributeAsync("data-status", new System.Text.RegularExpressions.Regex("^(APPROVED|REJECTED|UNDER_REVIEW)$"),
+            new LocatorAssertionsToHaveAttributeOptions { Timeout = 10_000 });
+        await browser.ScreenshotAsync("apply-decided");
+
+        Assert.Equal(0, navigations);
+        Assert.Contains(await fixture.Database.StatusAsync(id), Decided);
+        Assert.Equal("dev-applicant", await fixture.Database.ScalarAsync<string>($"SELECT applicant_user_id FROM credit_applications WHERE id = '{id}'"));
+        browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task An_invalid_document_shows_the_field_error_and_creates_no_row()
+    {
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
+        var page = browser.Page;
+        var before = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications");
+
+        await browser.ChooseAsync("apply-country", "Spain");
+        await page.GetByTestId("apply-full-name").FillAsync("Lucía Fernández");
+        await page.GetByTestId("apply-document").PressSequentiallyAsync("12345678A");
+        await Expect(page.GetByTestId("error-document")).ToContainTextAsync("control letter");
+        await page.GetByTestId("apply-amount").FillAsync("5000");
+        await page.GetByTestId("apply-income").FillAsync("2000");
+        await page.GetByTestId("apply-submit").ClickAsync();
+        await browser.ScreenshotAsync("apply-invalid-document");
+
+        await Expect(page.GetByTestId("error-document")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("apply-result")).ToHaveCountAsync(0);
+        Assert.Equal(before, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications"));
+    }
+
+    [Fact]
+    public async Task An_officer_filters_by_country_and_status_and_sees_only_matching_rows()
+    {
+        var brazil = await SeedAsync("BR", "UNDER_REVIEW");
+        var brazilApproved = await SeedAsync("BR", "APPROVED");
+        var spain = await SeedAsync("ES", "UNDER_REVIEW");
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
+        var page = browser.Page;
+        await browser.ScreenshotAsync("applications-all");
+        await Expect(page.GetByTestId($"app-row-{spain}")).ToBeVisibleAsync();
+
+        await browser.ChooseAsync("filter-country", "Brazil");
+        await browser.ChooseAsync("filter-status", "UNDER_REVIEW");
+
+        await Expect(page.GetByTestId($"app-row-{brazil}")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId($"app-row-{spain}")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId($"app-row-{brazilApproved}")).ToHaveCountAsync(0);
+        var rows = page.Locator("[data-testid^='app-row-']");
+        foreach (var status in await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.getAttribute('data-status'))"))
+        {
+            Assert.Equal("UNDER_REVIEW", status);
+        }
+        await browser.ScreenshotAsync("applications-filtered");
+    }
+
+    [Fact]
+    public async Task An_admin_approves_an_application_under_review_and_an_officer_sees_the_row_change_live()
+    {
+        var id = await SeedAsync("CO", "UNDER_REVIEW");
+        await using var officer = await fixture.OpenAsync();
+        await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
+        var officerRow = officer.Page.GetByTestId($"app-row-{id}");
+        await Expect(officerRow).ToHaveAttributeAsync("data-status", "UNDER_REVIEW");
+
+        await using var admin = await fixture.OpenAsync();
+        await admin.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword, $"/applications/{id}");
+        var detail = admin.Page.GetByTestId("app-detail");
+        await Expect(detail).ToHaveAttributeAsync("data-status", "UNDER_REVIEW");
+        await Expect(admin.Page.GetByTestId("detail-risk-score")).ToBeVisibleAsync();
+        await admin.ChooseAsync("status-select", "APPROVED");
+        await admin.Page.GetByTestId("status-reason").FillAsync("Income verified with payslips");
+        await admin.Page.GetByTestId("status-apply").ClickAsync();
+
+        await Expect(detail).ToHaveAttributeAsync("data-status", "APPROVED");
+        await Expect(admin.Page.GetByTestId("detail-audit")).ToContainTextAsync("Income verified with payslips");
+        await admin.ScreenshotAsync("detail-admin-approved");
+        await Expect(officerRow).ToHaveAttributeAsync("data-status", "APPROVED");
+        await officer.ScreenshotAsync("applications-live-update");
+        admin.AssertNoConsoleErrors();
+        officer.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Officers_see_the_document_masked_in_the_detail()
+    {
+        var id = await SeedAsync("CO", "UNDER_REVIEW");
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, $"/applications/{id}");
+
+        await Expect(browser.Page.GetByTestId("detail-document")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\*\*\*\*\d{4}$"));
+        await Expect(browser.Page.GetByTestId("detail-admin")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task An_applicant_opening_another_applicants_deep_link_sees_not_found()
+    {
+        var someoneElses = await SeedAsync("CO", "UNDER_REVIEW");
+        await using var browser = await fixture.OpenAsync();
+
+        await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, $"/applications/{someoneElses}");
+
+        await Expect(browser.Page.GetByTestId("detail-not-found")).ToBeVisibleAsync();
+        await Expect(browser.Page.GetByTestId("app-detail")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>An application submitted through the real intake (by nobody in particular), then put in the wanted status.</summary>
+    private async Task<Guid> SeedAsync(string country, string status)
+    {
+        var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
+        var form = country switch
+        {
+            "BR" => new CreditDesk.Domain.Applications.ApplicationForm("BR", "Rafael Lima", RandomCpf(), 20_000m, 9_000m, 36),
+            "ES" => new CreditDesk.Domain.Applications.ApplicationForm("ES", "Marta Ruiz", RandomDni(), 9_000m, 3_000m, 36),
+            _ => Infrastructure.ApplicationTestData.Colombian(),
+        };
+        var id = await Infrastructure.ApplicationTestData.SubmitAsync(submission, form);
+        await fixture.Database.ExecuteAsync(
+            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = '{status}', updated_at = now() WHERE id = '{id}'");
+        return id;
+    }
+
+    private static string RandomDni()
+    {
+        var number = Random.Shared.Next(10_000_000, 99_999_999);
+        return $"{number}{"TRWAGMYFPDXBNJZSQVHLCKE"[number % 23]}";
+    }
+
+    private static string RandomCpf()
+    {
+        var digits = Enumerable.Range(0, 9).Select(_ => Random.Shared.Next(10)).ToList();
+        for (var length = 9; length < 11; length++)
+        {
+            var sum = digits.Select((d, i) => d * (length + 1 - i)).Sum();
+            var remainder = sum % 11;
+            digits.Add(remainder < 2 ? 0 : 11 - remainder);
+        }
+        return string.Concat(digits);
+    }
+}

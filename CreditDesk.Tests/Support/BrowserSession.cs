@@ -1,0 +1,108 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CreditDesk.Tests.Support;
+
+/// <summary>The running app, a fresh database, the development users, and Chromium, for one browser test class.</summary>
+public class BrowserFixture : IAsyncLifetime
+{
+    public const string AdminEmail = "admin@creditdesk.test";
+    public const string AdminPassword = "Admin!2026desk";
+    public const string OfficerEmail = "officer@creditdesk.test";
+    public const string OfficerPassword = "Officer!2026desk";
+    public const string ApplicantEmail = "applicant@creditdesk.test";
+    public const string ApplicantPassword = "Applicant!2026desk";
+
+    public PostgresDatabase Database { get; } = new();
+
+    public AppHost App { get; private set; } = default!;
+
+    public Browser Browser { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        App = new AppHost(Database.ConnectionString);
+        await App.StartAndWaitUntilReadyAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Database.ScalarAsync<long>("SELECT count(*) FROM identity_users") < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The development users were not seeded.");
+            await Task.Delay(100);
+        }
+        await Browser.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    /// <summary>A new browser context (its own cookies) with console errors, failed requests and page errors collected.</summary>
+    public async Task<BrowserPage> OpenAsync()
+    {
+        var context = await Browser.Instance.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = App.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        var session = new BrowserPage(context, page);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                session.Errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => session.Errors.Add(error);
+        return session;
+    }
+}
+
+public sealed class BrowserPage(IBrowserContext context, IPage page) : IAsyncDisposable
+{
+    public IPage Page { get; } = page;
+
+    public List<string> Errors { get; } = [];
+
+    public async Task SignInAsync(string email, string password, string path = "/")
+    {
+        await Page.GotoAsync($"/account/login?returnUrl={Uri.EscapeDataString(path)}");
+        await Page.GetByTestId("login-email").FillAsync(email);
+        await Page.GetByTestId("login-password").FillAsync(password);
+        await Page.GetByTestId("login-submit").ClickAsync();
+        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await WaitForCircuitAsync();
+    }
+
+    public async Task GotoAsync(string path)
+    {
+        await Page.GotoAsync(path);
+        await WaitForCircuitAsync();
+    }
+
+    public Task WaitForCircuitAsync() =>
+        Expect(Page.GetByTestId("circuit")).ToHaveAttributeAsync("data-interactive", "true", new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 });
+
+    /// <summary>Opens a Radzen dropdown and picks an option by its text.</summary>
+    public async Task ChooseAsync(string testId, string option)
+    {
+        await Page.GetByTestId(testId).ClickAsync();
+        var item = Page.Locator(".rz-popup:visible").GetByRole(AriaRole.Option, new LocatorGetByRoleOptions { Name = option, Exact = true });
+        await item.ClickAsync();
+    }
+
+    public async Task ScreenshotAsync(string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+    public void AssertNoConsoleErrors() => Assert.True(Errors.Count == 0, string.Join(Environment.NewLine, Errors));
+
+    public async ValueTask DisposeAsync() => await context.DisposeAsync();
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CreditDesk.Web.Security;
+
+/// <summary>Sign-in and sign-out as plain form posts (cookies cannot be set from a Blazor circuit), with antiforgery and a rate limit.</summary>
+public static class AccountEndpoints
+{
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/account/login", SignInAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
+        endpoints.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect(Authentication.LoginPath);
+        }).RequireAuthorization();
+        return endpoints;
+    }
+
+    private static async Task<IResult> SignInAsync(
+        [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl, SignInManager<IdentityUser> signIn)
+    {
+        var target = IsLocal(returnUrl) ? returnUrl! : "/";
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || email.Length > 256 || password.Length > 256)
+        {
+            return Back("invalid", target);
+        }
+        var result = await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: false, lockoutOnFailure: true);
+        return result.Succeeded ? Results.LocalRedirect(target)
+            : result.IsLockedOut ? Back("locked", target)
+            : Back("invalid", target);
+    }
+
+    private static IResult Back(string error, string returnUrl) =>
+        Results.LocalRedirect($"{Authentication.LoginPath}?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+
+    private static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+}

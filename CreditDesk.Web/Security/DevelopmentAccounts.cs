@@ -1,0 +1,48 @@
+using CreditDesk.Infrastructure.Access;
+using CreditDesk.Infrastructure.Processing;
+using Microsoft.AspNetCore.Identity;
+
+namespace CreditDesk.Web.Security;
+
+/// <summary>
+/// Outside Production: the three roles, one user per role and one API key per role (bound to that user), from
+/// <c>DevelopmentAccounts:&lt;Role&gt;:{Email,Password,ApiKey}</c>, as the README lists them. Idempotent.
+/// </summary>
+public sealed class DevelopmentAccounts(IServiceScopeFactory scopes, SchemaReadiness schema, IConfiguration configuration) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await schema.WhenReady.WaitAsync(stoppingToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var keys = scope.ServiceProvider.GetRequiredService<ApiKeyStore>();
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+            var section = configuration.GetSection($"DevelopmentAccounts:{role}");
+            if (section["Email"] is not { Length: > 0 } email || section["Password"] is not { Length: > 0 } password)
+            {
+                continue;
+            }
+            var user = await users.FindByEmailAsync(email);
+            if (user is null)
+            {
+                user = new IdentityUser { Id = $"dev-{role.ToLowerInvariant()}", UserName = email, Email = email, EmailConfirmed = true };
+                var created = await users.CreateAsync(user, password);
+                if (!created.Succeeded)
+                {
+                    throw new InvalidOperationException($"Could not create {email}: {string.Join("; ", created.Errors.Select(e => e.Description))}");
+                }
+                await users.AddToRoleAsync(user, role);
+            }
+            if (section["ApiKey"] is { Length: > 0 } apiKey)
+            {
+                await keys.EnsureAsync($"development {role.ToLowerInvariant()}", role, user.Id, apiKey, stoppingToken);
+            }
+        }
+    }
+}
