@@ -318,3 +318,36 @@ public sealed class ApplicationsApiTests(ApiFixture api) : IClassFixture<ApiFixt
         return (await JsonAsync(response)).GetProperty("id").GetGuid();
     }
 }
+
+public sealed class ApiKeysApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task An_admin_creates_a_key_that_works_at_once_and_stops_working_when_revoked()
+    {
+        using var admin = api.Client(ApiFixture.AdminKey);
+
+        using var created = await admin.PostAsJsonAsync("api/v1/api-keys", new { name = "partner bank", role = "Officer" });
+        var body = await ApiFixture.JsonAsync(created);
+        var key = body.GetProperty("key").GetString()!;
+        using var partner = api.Client(key);
+        var before = await partner.GetAsync("api/v1/applications");
+        using var revoked = await admin.DeleteAsync($"api/v1/api-keys/{body.GetProperty("id").GetGuid()}");
+        var after = await partner.GetAsync("api/v1/applications");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Equal(0L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM api_keys WHERE key_prefix = '{key[..12]}' AND key_hash = sha256(convert_to('{key}', 'UTF8')) AND revoked_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task Only_admins_manage_keys_and_bad_roles_are_422()
+    {
+        using var officer = api.Client(ApiFixture.OfficerKey);
+        using var admin = api.Client(ApiFixture.AdminKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync("api/v1/api-keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await admin.PostAsJsonAsync("api/v1/api-keys", new { name = "x", role = "Root" })).StatusCode);
+    }
+}
