@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CreditDesk.Infrastructure.Access;
 using CreditDesk.Web.Security;
 
@@ -30,16 +29,14 @@ public static class ApiKeysApi
             return ApiProblems.TooLarge(4096);
         }
         string? name, role;
-        try
+        using (var document = JsonBody.ParseObject(body))
         {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            name = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-            role = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return ApiProblems.Malformed("The body is not valid JSON.");
+            if (document is null)
+            {
+                return ApiProblems.Malformed("The body must be a JSON object.");
+            }
+            name = document.RootElement.Text("name");
+            role = document.RootElement.Text("role");
         }
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)

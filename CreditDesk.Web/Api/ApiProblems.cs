@@ -34,6 +34,8 @@ public static class ApiProblems
     public static IResult Unauthorized(string detail) =>
         Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required.", detail);
 
+    public static IResult NotSignedIn() => Unauthorized("Sign in or send an API key.");
+
     public static IResult TooLarge(long limit) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The request body is too large.", $"The limit is {limit} bytes.");
 

@@ -34,7 +34,7 @@ public static class ApplicationsApi
     {
         if (Caller.From(context.User) is not { } caller)
         {
-            return ApiProblems.Unauthorized("Sign in or send an API key.");
+            return ApiProblems.NotSignedIn();
         }
         if (await RequestBody.ReadAsync(context.Request, CreateBodyLimit, cancellationToken) is not { } body)
         {
@@ -112,7 +112,7 @@ public static class ApplicationsApi
     {
         if (Caller.From(context.User) is not { } caller)
         {
-            return ApiProblems.Unauthorized("Sign in or send an API key.");
+            return ApiProblems.NotSignedIn();
         }
         var errors = new Dictionary<string, string[]>();
         if (country is not null && !CountryRegistry.TryGet(country, out _))
@@ -142,14 +142,14 @@ public static class ApplicationsApi
 
     private static async Task<IResult> GetAsync(HttpContext context, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
         Caller.From(context.User) is not { } caller
-            ? ApiProblems.Unauthorized("Sign in or send an API key.")
+            ? ApiProblems.NotSignedIn()
             : await queries.GetAsync(caller, id, cancellationToken) is { } detail
                 ? Results.Ok(ApplicationResponse.From(detail))
                 : ApiProblems.NotFound($"Application {id}");
 
     private static async Task<IResult> AuditAsync(HttpContext context, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
         Caller.From(context.User) is not { } caller
-            ? ApiProblems.Unauthorized("Sign in or send an API key.")
+            ? ApiProblems.NotSignedIn()
             : await queries.AuditAsync(caller, id, cancellationToken) is { } audit
                 ? Results.Ok(audit.Select(AuditResponse.From).ToList())
                 : ApiProblems.NotFound($"Application {id}");
@@ -159,26 +159,21 @@ public static class ApplicationsApi
     {
         if (Caller.From(context.User) is not { } caller)
         {
-            return ApiProblems.Unauthorized("Sign in or send an API key.");
+            return ApiProblems.NotSignedIn();
         }
         if (await RequestBody.ReadAsync(context.Request, StatusBodyLimit, cancellationToken) is not { } body)
         {
             return ApiProblems.TooLarge(StatusBodyLimit);
         }
         string? statusText, reason;
-        try
+        using (var document = JsonBody.ParseObject(body))
         {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            if (document is null)
             {
                 return ApiProblems.Malformed("The body must be a JSON object.");
             }
-            statusText = document.RootElement.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            reason = document.RootElement.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return ApiProblems.Malformed("The body is not valid JSON.");
+            statusText = document.RootElement.Text("status");
+            reason = document.RootElement.Text("reason");
         }
         if (!ApplicationStatusCodes.TryParse(statusText, out var target))
         {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace CreditDesk.Web.Api;
 
 /// <summary>Reads a request body up to a limit, whatever the server's own limit; null means it was over.</summary>
@@ -22,4 +24,30 @@ public static class RequestBody
         }
         return buffer.ToArray();
     }
+}
+
+/// <summary>Reading small JSON bodies by hand, so a wrong type becomes a field error rather than a 400 or a 500.</summary>
+public static class JsonBody
+{
+    /// <summary>The body as a JSON object, or null when it is not valid JSON or not an object (a 400).</summary>
+    public static JsonDocument? ParseObject(byte[] body)
+    {
+        try
+        {
+            var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return document;
+            }
+            document.Dispose();
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+
+    /// <summary>A string property, or null when it is missing or not a string.</summary>
+    public static string? Text(this JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

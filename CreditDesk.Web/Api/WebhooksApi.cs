@@ -1,5 +1,5 @@
+using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using CreditDesk.Infrastructure.Webhooks;
 using CreditDesk.Web.Security;
 
@@ -55,32 +55,25 @@ public static class WebhooksApi
 
     private static BankEvent? Parse(byte[] body)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-            string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            var eventId = Text("event_id");
-            var eventType = Text("event_type");
-            var reference = Text("provider_reference");
-            var currency = Text("currency");
-            if (eventId is not { Length: > 0 and <= MaxEventIdLength } || eventType is null || !BankEvent.Types.Contains(eventType)
-                || !Guid.TryParse(Text("application_id"), out var applicationId) || reference is not { Length: <= 200 }
-                || currency is not { Length: 3 } || !DateTimeOffset.TryParse(Text("occurred_at"), System.Globalization.CultureInfo.InvariantCulture,
-                    System.Globalization.DateTimeStyles.AssumeUniversal, out var occurredAt)
-                || !root.TryGetProperty("amount", out var amountElement) || !WireMoney.TryRead(amountElement, out var amount))
-            {
-                return null;
-            }
-            return new BankEvent(eventId, eventType, applicationId, reference, amount, currency.ToUpperInvariant(), occurredAt);
-        }
-        catch (JsonException)
+        using var document = JsonBody.ParseObject(body);
+        if (document is null)
         {
             return null;
         }
+        var root = document.RootElement;
+        var eventId = root.Text("event_id");
+        var eventType = root.Text("event_type");
+        var reference = root.Text("provider_reference");
+        var currency = root.Text("currency");
+        if (eventId is not { Length: > 0 and <= MaxEventIdLength } || eventType is null || !BankEvent.Types.Contains(eventType)
+            || !Guid.TryParse(root.Text("application_id"), out var applicationId) || reference is not { Length: <= 200 }
+            || currency is not { Length: 3 }
+            || !DateTimeOffset.TryParse(root.Text("occurred_at"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var occurredAt)
+            || !root.TryGetProperty("amount", out var amountElement) || !WireMoney.TryRead(amountElement, out var amount))
+        {
+            return null;
+        }
+        return new BankEvent(eventId, eventType, applicationId, reference, amount, currency.ToUpperInvariant(), occurredAt);
     }
+
 }
