@@ -13,7 +13,7 @@ namespace CreditDesk.Web.Api;
 /// <summary><c>/api/v1/applications</c>: submit, list (keyset, newest first), read, audit trail and status changes.</summary>
 public static class ApplicationsApi
 {
-    public const int CreateBodyLimit = 64 * 1024;
+    public const int DefaultCreateBodyLimit = 64 * 1024;
     private const int StatusBodyLimit = 16 * 1024;
     private const int MaxIdempotencyKeyLength = 100;
     private const int DefaultPageSize = 50;
@@ -30,15 +30,17 @@ public static class ApplicationsApi
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext context, ApplicationSubmission submission, IdempotencyStore idempotency, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        HttpContext context, ApplicationSubmission submission, IdempotencyStore idempotency, IOptions<JsonOptions> json, IConfiguration configuration,
+        CancellationToken cancellationToken)
     {
+        var bodyLimit = configuration.GetValue("Limits:CreateBodyBytes", DefaultCreateBodyLimit);
         if (Caller.From(context.User) is not { } caller)
         {
             return ApiProblems.NotSignedIn();
         }
-        if (await RequestBody.ReadAsync(context.Request, CreateBodyLimit, cancellationToken) is not { } body)
+        if (await RequestBody.ReadAsync(context.Request, bodyLimit, cancellationToken) is not { } body)
         {
-            return ApiProblems.TooLarge(CreateBodyLimit);
+            return ApiProblems.TooLarge(bodyLimit);
         }
         string? scopedKey = null;
         if (context.Request.Headers.TryGetValue("Idempotency-Key", out var keyHeader))

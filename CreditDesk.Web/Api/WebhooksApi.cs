@@ -8,7 +8,7 @@ namespace CreditDesk.Web.Api;
 /// <summary><c>POST /api/v1/webhooks/bank-confirmation</c>: banks confirm disbursements, authenticated only by the signature.</summary>
 public static class WebhooksApi
 {
-    public const int BodyLimit = 1024 * 1024;
+    public const int DefaultBodyLimit = 1024 * 1024;
     private const int MaxEventIdLength = 100;
 
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder endpoints)
@@ -21,9 +21,10 @@ public static class WebhooksApi
     private static async Task<IResult> ReceiveAsync(
         HttpContext context, BankConfirmations confirmations, IConfiguration configuration, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await RequestBody.ReadAsync(context.Request, BodyLimit, cancellationToken) is not { } body)
+        var bodyLimit = configuration.GetValue("Limits:WebhookBodyBytes", DefaultBodyLimit);
+        if (await RequestBody.ReadAsync(context.Request, bodyLimit, cancellationToken) is not { } body)
         {
-            return ApiProblems.TooLarge(BodyLimit);
+            return ApiProblems.TooLarge(bodyLimit);
         }
         var secrets = configuration.GetSection("Webhooks:Secrets").Get<string[]>() ?? [];
         var verdict = WebhookSignature.Verify(context.Request.Headers[WebhookSignature.Header], body, secrets, clock.GetUtcNow());
