@@ -4,6 +4,7 @@ using CreditDesk.Infrastructure.Access;
 using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Infrastructure.Bureaus;
 using CreditDesk.Infrastructure.Events;
+using CreditDesk.Infrastructure.Operations;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Pii;
 using CreditDesk.Infrastructure.Processing;
@@ -67,6 +68,10 @@ public static class Extensions
         services.AddHostedService(provider => provider.GetRequiredService<PostgresNotificationListener>());
 
         services.AddProcessing(configuration);
+
+        services.AddSingleton<OpsQueries>();
+        services.AddSingleton<DeadLetters>();
+        services.AddHostedService<OperationsMetrics>();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseReadinessCheck>("database", HealthStatus.Unhealthy, ["ready"], TimeSpan.FromSeconds(5));

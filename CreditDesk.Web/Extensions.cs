@@ -66,6 +66,7 @@ public static class Extensions
     public static WebApplication MapCreditDesk(this WebApplication app)
     {
         // Every unhandled error becomes a problem+json 500 with a trace id: no stack trace, in any environment.
+        app.UseRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

@@ -2,6 +2,7 @@ using CreditDesk.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCreditDeskLogging();
+builder.AddCreditDeskTelemetry();
 builder.AddCreditDeskWeb();
 
 var app = builder.Build();

@@ -4,6 +4,7 @@ using CreditDesk.Domain.Countries;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Pii;
 using CreditDesk.Infrastructure.Processing;
+using CreditDesk.Infrastructure.Telemetry;
 using Npgsql;
 
 namespace CreditDesk.Infrastructure.Applications;
@@ -42,6 +43,9 @@ public sealed class ApplicationSubmission(
         }
 
         var policy = CountryRegistry.Get(form.Country);
+        // Started before the insert so the outbox row carries this span as the parent of the processing that follows.
+        using var activity = CreditDeskTelemetry.Source.StartActivity("application.submit");
+        activity?.SetTag("creditdesk.country", policy.Code);
         var document = policy.Document.Validate(form.Document, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).Normalized;
         var fullName = form.FullName!.Trim();
         var name = cipher.Encrypt(fullName);
@@ -75,8 +79,11 @@ public sealed class ApplicationSubmission(
         }
         catch (PostgresException exception) when (exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: OneActivePerPerson })
         {
+            activity?.SetTag("creditdesk.outcome", "duplicate");
             return new SubmissionResult.Duplicate();
         }
+        activity?.SetTag("creditdesk.application_id", id);
+        CreditDeskTelemetry.ApplicationsCreated.Add(1, new KeyValuePair<string, object?>("country", policy.Code));
         wakeup.Signal();
         return new SubmissionResult.Created(id, ApplicationStatus.Pending, now);
     }

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using CreditDesk.Domain.Bureaus;
 using CreditDesk.Domain.Countries;
+using CreditDesk.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -22,10 +25,24 @@ public sealed class ResilientBureau(SimulatedCreditBureau bureau, IOptions<Burea
     public async Task<BureauReport> GetReportAsync(ICountryPolicy policy, string normalizedDocument, CancellationToken cancellationToken)
     {
         var pipeline = PipelineFor(policy);
-        return await pipeline.Pipeline.ExecuteAsync(
-            static async (state, token) => await state.bureau.GetReportAsync(state.policy.Code, state.normalizedDocument, token),
-            (bureau, policy, normalizedDocument),
+        using var activity = CreditDeskTelemetry.Source.StartActivity("bureau.call", ActivityKind.Client);
+        activity?.SetTag("creditdesk.country", policy.Code);
+        activity?.SetTag("creditdesk.bureau", policy.BureauName);
+        var attempts = new StrongBox<int>();
+        var report = await pipeline.Pipeline.ExecuteAsync(
+            static async (state, token) =>
+            {
+                state.attempts.Value++;
+                return await state.bureau.GetReportAsync(state.policy.Code, state.normalizedDocument, token);
+            },
+            (bureau, policy, normalizedDocument, attempts),
             cancellationToken);
+        activity?.SetTag("creditdesk.attempts", attempts.Value);
+        activity?.SetTag("creditdesk.circuit", pipeline.State.CircuitState.ToString());
+        activity?.SetTag("creditdesk.fallback", report.IsFallback);
+        CreditDeskTelemetry.BureauCalls.Add(1,
+            new KeyValuePair<string, object?>("country", policy.Code), new KeyValuePair<string, object?>("outcome", report.IsFallback ? "fallback" : "ok"));
+        return report;
     }
 
     public CircuitState CircuitState(ICountryPolicy policy) => PipelineFor(policy).State.CircuitState;
@@ -41,7 +58,7 @@ public sealed class ResilientBureau(SimulatedCreditBureau bureau, IOptions<Burea
         var control = new CircuitBreakerManualControl();
         var transient = new PredicateBuilder<BureauReport>().Handle<BureauUnavailableException>().Handle<TimeoutRejectedException>();
 
-        var pipeline = new ResiliencePipelineBuilder<BureauReport> { Name = $"bureau-{policy.Code}" }
+        var builder = new ResiliencePipelineBuilder<BureauReport> { Name = $"bureau-{policy.Code}" }
             .AddFallback(new FallbackStrategyOptions<BureauReport>
             {
                 ShouldHandle = new PredicateBuilder<BureauReport>()
@@ -49,15 +66,19 @@ public sealed class ResilientBureau(SimulatedCreditBureau bureau, IOptions<Burea
                     .Handle<TimeoutRejectedException>()
                     .Handle<BrokenCircuitException>(),
                 FallbackAction = _ => Outcome.FromResultAsValueTask(BureauReport.Fallback(policy.BureauName)),
-            })
-            .AddRetry(new RetryStrategyOptions<BureauReport>
+            });
+        if (settings.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<BureauReport>
             {
                 ShouldHandle = transient,
                 MaxRetryAttempts = settings.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = settings.RetryBaseDelay,
-            })
+            });
+        }
+        var pipeline = builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<BureauReport>
             {
                 ShouldHandle = transient,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CreditDesk.Domain.Applications;
 using CreditDesk.Domain.Bureaus;
@@ -6,6 +7,7 @@ using CreditDesk.Domain.Decisions;
 using CreditDesk.Infrastructure.Bureaus;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Pii;
+using CreditDesk.Infrastructure.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -28,6 +30,11 @@ public sealed class ApplicationProcessor(
 
     public async Task ProcessAsync(ClaimedApplication claimed, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = CreditDeskTelemetry.StartFromStored("application.process", claimed.Item.TraceParent);
+        activity?.SetTag("creditdesk.application_id", claimed.Item.ApplicationId);
+        activity?.SetTag("creditdesk.country", claimed.Country);
+        activity?.SetTag("creditdesk.attempt", claimed.Item.Attempt);
         if (claimed.StatusAtClaim != ApplicationStatus.Pending.ToCode() && claimed.StatusAtClaim != ValidatingCode)
         {
             // Cancelled before we got to it, or already decided: nothing left to do but drop the row.
@@ -42,6 +49,64 @@ public sealed class ApplicationProcessor(
         var report = await bureau.GetReportAsync(policy, document, cancellationToken);
         var decision = DecisionEngine.Decide(policy, claimed.Request, report);
         await RecordDecisionAsync(claimed.Item, decision, report, cancellationToken);
+        activity?.SetTag("creditdesk.status", decision.Status.ToCode());
+        CreditDeskTelemetry.ApplicationsDecided.Add(1,
+            new KeyValuePair<string, object?>("country", policy.Code), new KeyValuePair<string, object?>("status", decision.Status.ToCode()));
+        CreditDeskTelemetry.ProcessingDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("country", policy.Code));
+    }
+
+    /// <summary>
+    /// An admin's retry of a dead-lettered application (now UNDER_REVIEW): assess it again and, when the rules decide
+    /// it, make that decision as the admin's transition (UNDER_REVIEW → APPROVED | REJECTED), audited with the admin's id.
+    /// </summary>
+    public async Task<string> ReassessAsync(Guid applicationId, string adminId, CancellationToken cancellationToken)
+    {
+        await using var select = dataSource.CreateCommand(
+            "SELECT status, country, requested_amount, monthly_income, term_months, document_cipher, pii_key_id FROM credit_applications WHERE id = @id");
+        select.Parameters.AddWithValue("id", applicationId);
+        string status, country, keyId;
+        LoanRequest request;
+        byte[] documentCipher;
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return "The application no longer exists.";
+            }
+            (status, country) = (reader.GetString(0), reader.GetString(1));
+            request = new LoanRequest(reader.GetDecimal(2), reader.GetDecimal(3), reader.GetInt32(4));
+            (documentCipher, keyId) = (reader.GetFieldValue<byte[]>(5), reader.GetString(6));
+        }
+        if (status != ApplicationStatus.UnderReview.ToCode())
+        {
+            return $"The application is {status} now; nothing to retry.";
+        }
+        var policy = CountryRegistry.Get(country);
+        var report = await bureau.GetReportAsync(policy, cipher.Decrypt(keyId, documentCipher), cancellationToken);
+        var decision = DecisionEngine.Decide(policy, request, report);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (decision.Status == ApplicationStatus.UnderReview)
+        {
+            await using var update = new NpgsqlCommand(
+                "UPDATE credit_applications SET risk_score = @risk, rule_results = @rules, bureau_report = @report, updated_at = now() WHERE id = @id", connection);
+            AddAssessment(update.Parameters, decision, report);
+            update.Parameters.AddWithValue("id", applicationId);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            return "Assessed again: the rules still ask for an officer's review.";
+        }
+        var moved = await StatusWrites.MoveAsync(connection, null, applicationId, ApplicationStatus.UnderReview, decision.Status, Actor.Admin, adminId,
+            $"Dead letter retried: automatic decision, risk score {decision.RiskScore}", clock.GetUtcNow(),
+            ", risk_score = @risk, rule_results = @rules, bureau_report = @report, decided_at = @now",
+            parameters => AddAssessment(parameters, decision, report), cancellationToken);
+        return moved ? $"Decided: {decision.Status.ToCode()}." : "The application was changed by someone else meanwhile.";
+    }
+
+    private static void AddAssessment(NpgsqlParameterCollection parameters, Decision decision, BureauReport report)
+    {
+        parameters.AddWithValue("risk", decision.RiskScore);
+        parameters.AddWithValue("rules", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(decision.Rules, Json.Options));
+        parameters.AddWithValue("report", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(report, Json.Options));
     }
 
     /// <summary>After the last attempt: the row goes to dead letters and the application to an officer, with the error as reason.</summary>
@@ -95,9 +160,7 @@ public sealed class ApplicationProcessor(
         command.Parameters.AddWithValue("from", ValidatingCode);
         command.Parameters.AddWithValue("to", decision.Status.ToCode());
         command.Parameters.AddWithValue("now", clock.GetUtcNow());
-        command.Parameters.AddWithValue("risk", decision.RiskScore);
-        command.Parameters.AddWithValue("rules", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(decision.Rules, Json.Options));
-        command.Parameters.AddWithValue("report", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(report, Json.Options));
+        AddAssessment(command.Parameters, decision, report);
         command.Parameters.AddWithValue("reason", Truncate(reason, 500));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -1,4 +1,5 @@
 using CreditDesk.Domain.Decisions;
+using CreditDesk.Infrastructure.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -76,6 +77,7 @@ public sealed partial class OutboxDrain(
                    a.status, a.country, a.requested_amount, a.monthly_income, a.term_months, a.document_cipher, a.pii_key_id
               FROM claimed c JOIN credit_applications a ON a.id = c.application_id
             """;
+        using var activity = CreditDeskTelemetry.Source.StartActivity("outbox.claim");
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("node", node.Id);
         command.Parameters.AddWithValue("lease", options.Value.Lease);
@@ -92,6 +94,7 @@ public sealed partial class OutboxDrain(
                 reader.GetFieldValue<byte[]>(9),
                 reader.GetString(10)));
         }
+        activity?.SetTag("creditdesk.claimed", claimed.Count);
         return claimed;
     }
 

@@ -1,5 +1,6 @@
 using CreditDesk.Domain.Applications;
 using CreditDesk.Infrastructure.Persistence;
+using CreditDesk.Infrastructure.Telemetry;
 using Npgsql;
 
 namespace CreditDesk.Infrastructure.Webhooks;
@@ -39,6 +40,24 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, TimeProvider 
     private const string Rejected = "rejected";
 
     public async Task<WebhookOutcome> HandleAsync(BankEvent bankEvent, byte[] bodyHash, CancellationToken cancellationToken)
+    {
+        using var activity = CreditDeskTelemetry.Source.StartActivity("webhook.handle");
+        activity?.SetTag("creditdesk.event_type", bankEvent.EventType);
+        activity?.SetTag("creditdesk.application_id", bankEvent.ApplicationId);
+        var outcome = await HandleCoreAsync(bankEvent, bodyHash, cancellationToken);
+        var name = outcome switch
+        {
+            WebhookOutcome.Processed => "processed",
+            WebhookOutcome.Duplicate => "duplicate",
+            WebhookOutcome.ReusedEventId => "reused_event_id",
+            _ => "rejected",
+        };
+        activity?.SetTag("creditdesk.outcome", name);
+        CreditDeskTelemetry.WebhookOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", name));
+        return outcome;
+    }
+
+    private async Task<WebhookOutcome> HandleCoreAsync(BankEvent bankEvent, byte[] bodyHash, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CreditDesk.Tests.Support;
@@ -9,9 +11,11 @@ public sealed class AppHost : WebApplicationFactory<Program>
 {
     private readonly string connectionString;
     private readonly IDictionary<string, string?> overrides;
+    private readonly Action<IServiceCollection>? configureServices;
 
-    public AppHost(string connectionString, IDictionary<string, string?>? overrides = null)
+    public AppHost(string connectionString, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureServices = null)
     {
+        this.configureServices = configureServices;
         this.connectionString = connectionString;
         this.overrides = overrides ?? new Dictionary<string, string?>();
         Port = TestEnvironment.FreeTcpPort();
@@ -28,6 +32,10 @@ public sealed class AppHost : WebApplicationFactory<Program>
         foreach (var (key, value) in InfrastructureServices.Settings(connectionString).Concat(overrides))
         {
             builder.UseSetting(key, value);
+        }
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
         }
     }
 

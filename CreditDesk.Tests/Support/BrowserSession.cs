@@ -19,10 +19,12 @@ public class BrowserFixture : IAsyncLifetime
 
     public Browser Browser { get; } = new();
 
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        App = new AppHost(Database.ConnectionString);
+        App = new AppHost(Database.ConnectionString, Settings);
         await App.StartAndWaitUntilReadyAsync();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (await Database.ScalarAsync<long>("SELECT count(*) FROM identity_users") < 3)

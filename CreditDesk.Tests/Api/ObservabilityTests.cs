@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using CreditDesk.Infrastructure.Access;
+using CreditDesk.Infrastructure.Telemetry;
+using CreditDesk.Tests.Infrastructure;
+using CreditDesk.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace CreditDesk.Tests.Api;
+
+public sealed class ObservabilityTests : IAsyncLifetime
+{
+    private const string Key = "cdk_test_observability_applicant";
+    private readonly PostgresDatabase database = new();
+    private readonly CapturingLoggerProvider logs = new();
+    private AppHost app = default!;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        app = new AppHost(database.ConnectionString, configureServices: services => services.AddSingleton<ILoggerProvider>(logs));
+        await app.StartAndWaitUntilReadyAsync();
+        await app.Services.GetRequiredService<ApiKeyStore>().EnsureAsync("observability", Roles.Applicant, "observer", Key, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task One_submitted_application_yields_one_trace_from_the_HTTP_request_through_processing_and_the_bureau_call()
+    {
+        var exported = new ConcurrentBag<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(CreditDeskTelemetry.Name, "Microsoft.AspNetCore")
+            .AddProcessor(new SimpleActivityExportProcessor(new CollectingExporter(exported)))
+            .Build();
+
+        var id = await SubmitAndWaitAsync("Tracey Spanner");
+        tracing.ForceFlush();
+
+        var submit = Assert.Single(exported, a => a.OperationName == "application.submit" && Equals(a.GetTagItem("creditdesk.application_id"), id));
+        var trace = exported.Where(a => a.TraceId == submit.TraceId).ToList();
+        Assert.Contains(trace, a => a.Source.Name == "Microsoft.AspNetCore" && a.Kind == ActivityKind.Server);
+        var process = Assert.Single(trace, a => a.OperationName == "application.process");
+        Assert.Contains(trace, a => a.OperationName == "bureau.call" && a.ParentSpanId == process.SpanId && Equals(a.GetTagItem("creditdesk.country"), "CO"));
+        Assert.Equal(submit.SpanId, process.ParentSpanId);
+    }
+
+    [Fact]
+    public async Task Logs_written_while_submitting_and_processing_contain_neither_the_name_nor_the_document()
+    {
+        var document = ApplicationTestData.NextCedula();
+
+        await SubmitAndWaitAsync("Piiname Neverlogged", document);
+
+        var written = logs.Text();
+        Assert.Contains("application", written, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Piiname", written, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Neverlogged", written, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(document, written, StringComparison.Ordinal);
+    }
+
+    private async Task<Guid> SubmitAndWaitAsync(string name, string? document = null)
+    {
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
+        using var response = await client.PostAsJsonAsync("api/v1/applications", new
+        {
+            country = "CO", full_name = name, document = document ?? ApplicationTestData.NextCedula(), amount = "5000000", monthly_income = "4000000",
+        });
+        var id = (await ApiFixture.JsonAsync(response)).GetProperty("id").GetGuid();
+        await database.WaitUntilDecidedAsync(TimeSpan.FromSeconds(10), 1);
+        await Task.Delay(200);
+        return id;
+    }
+
+    private sealed class CollectingExporter(ConcurrentBag<Activity> sink) : BaseExporter<Activity>
+    {
+        public override ExportResult Export(in Batch<Activity> batch)
+        {
+            foreach (var activity in batch)
+            {
+                sink.Add(activity);
+            }
+            return ExportResult.Success;
+        }
+    }
+
+    /// <summary>Every log line any component writes, with its formatted message and its structured values.</summary>
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> lines = new();
+
+        public string Text() => string.Join("\n", lines);
+
+        public ILogger CreateLogger(string categoryName) => new Capture(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Capture(CapturingLoggerProvider owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+                owner.lines.Enqueue($"{category} {formatter(state, exception)} {values} {exception}");
+            }
+        }
+    }
+}
