@@ -60,6 +60,44 @@ public sealed class OpsTests(OpsBrowserFixture fixture) : IClassFixture<OpsBrows
     }
 
     [Fact]
+    public async Task During_a_burst_of_submissions_the_queue_on_ops_rises_and_drains_live()
+    {
+        await using var admin = await fixture.OpenAsync();
+        await admin.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword, "/ops");
+        var page = admin.Page;
+        await page.GetByTestId("ops-latency-MX").FillAsync("150");
+        await page.GetByTestId("ops-faults-apply-MX").ClickAsync();
+        await Expect(page.GetByTestId("ops-faults-message")).ToContainTextAsync("latency 150 ms");
+        var submission = fixture.App.Services.GetRequiredService<ApplicationSubmission>();
+
+        var burst = Task.Run(async () =>
+        {
+            foreach (var i in Enumerable.Range(0, 300))
+            {
+                var curp = Curp(i);
+                await submission.SubmitAsync(new CreditDesk.Domain.Applications.ApplicationForm("MX", "Gloria Hernández", curp, 50_000m, 20_000m, 24), "burst", null, CancellationToken.None);
+            }
+        });
+
+        await Expect(page.GetByTestId("ops-queue-depth")).Not.ToHaveAttributeAsync("data-value", "0", new() { Timeout = 10_000 });
+        await admin.ScreenshotAsync("ops-queue-rising");
+        await burst;
+        await Expect(page.GetByTestId("ops-queue-depth")).ToHaveAttributeAsync("data-value", "0", new() { Timeout = 30_000 });
+        await page.GetByTestId("ops-latency-MX").FillAsync("0");
+        await page.GetByTestId("ops-faults-apply-MX").ClickAsync();
+    }
+
+    /// <summary>Distinct valid CURPs: the internal consonants vary, the check digit follows.</summary>
+    private static string Curp(int i)
+    {
+        const string alphabet = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ";
+        const string consonants = "BCDFGHJKLMNPQRSTVWXYZ";
+        var body = $"HEGG560427MVZR{consonants[i % 21]}{consonants[i / 21 % 21]}0";
+        var sum = body.Select((c, index) => alphabet.IndexOf(c, StringComparison.Ordinal) * (18 - index)).Sum();
+        return body + (10 - sum % 10) % 10;
+    }
+
+    [Fact]
     public async Task An_officer_cannot_open_ops()
     {
         await using var officer = await fixture.OpenAsync();
