@@ -258,10 +258,54 @@ cmd_bench() {
   export Serilog__MinimumLevel__Default=Warning
   mkdir -p "$CREDITDESK_BENCH_OUT"
   rm -f "$CREDITDESK_BENCH_OUT"/*.txt
-  dotnet test CreditDesk.Tests -c Release --no-build --nologo --filter "Category=Benchmark" --logger "console;verbosity=detailed" \
+  [[ "${1:-all}" == "all" || "${1:-}" == "b2" ]] && dotnet test CreditDesk.Tests -c Release --no-build --nologo --filter "Category=Benchmark" --logger "console;verbosity=detailed" \
     | grep -E "^\s*(B[0-9]|submitted|Passed|Failed)" || true
+  if [[ "${1:-all}" == "all" || "${1:-}" == "b1" ]]; then
+    bench_b1 "$port"
+  fi
   say "Results:"
   cat "$CREDITDESK_BENCH_OUT"/*.txt
+}
+
+# B1: POST /applications over 32 connections with wrk, against pgbench running the same transaction with 32 clients.
+bench_b1() {
+  local pg_port="$1" app_port key settings app_pid
+  command -v wrk >/dev/null 2>&1 || { [[ $EUID -eq 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+  command -v wrk >/dev/null 2>&1 || { say "wrk is missing: B1 skipped"; return 0; }
+  "$PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres bench_b1
+  settings="$ROOT/CreditDesk.Web/appsettings.Development.json"
+  key="$(grep -o '"ApiKey": *"cdk_dev_applicant[^"]*"' "$settings" | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/')"
+  app_port="$(free_port 27080)"
+  say "B1: starting the app (Release, processing off so only intake is measured) on port $app_port"
+  (cd "$ROOT/CreditDesk.Web" && ASPNETCORE_ENVIRONMENT=Development Seed__SampleApplications=false Processing__Enabled=false \
+    RateLimits__submit__PermitLimit=100000000 Serilog__MinimumLevel__Default=Warning \
+    ConnectionStrings__CreditDesk="Host=127.0.0.1;Port=$pg_port;Database=bench_b1;Username=postgres;Maximum Pool Size=${CREDITDESK_BENCH_POOL:-64}" \
+    exec dotnet "bin/Release/net10.0/CreditDesk.Web.dll" --urls "http://127.0.0.1:$app_port") >"$CREDITDESK_BENCH_OUT/b1-app.log" 2>&1 &
+  app_pid=$!
+  for _ in $(seq 1 120); do
+    curl -fs -o /dev/null -H "Authorization: Bearer $key" "http://127.0.0.1:$app_port/api/v1/applications?limit=1" && break
+    sleep 0.5
+  done
+  # Warm-up, then three measured runs of each; the median is what counts.
+  CREDITDESK_BENCH_RUN=0 CREDITDESK_BENCH_KEY="$key" wrk -t2 -c32 -d5s -s "$ROOT/bench/b1-submit.lua" "http://127.0.0.1:$app_port/api/v1/applications" >/dev/null
+  local run out api_rps=() api_p99=() pg_tps=()
+  for run in 1 2 3; do
+    out="$(CREDITDESK_BENCH_RUN="$run" CREDITDESK_BENCH_KEY="$key" wrk -t2 -c32 -d15s --latency -s "$ROOT/bench/b1-submit.lua" "http://127.0.0.1:$app_port/api/v1/applications")"
+    echo "$out" >"$CREDITDESK_BENCH_OUT/b1-wrk-$run.log"
+    api_rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
+    api_p99+=("$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    if grep -q "Non-2xx" <<<"$out"; then say "B1 run $run: some requests were not 201: $(grep Non-2xx <<<"$out")"; fi
+    pg_tps+=("$("$PG_BIN/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -c 32 -j 2 -T 15 -f "$ROOT/bench/b1-pgbench.sql" bench_b1 2>/dev/null \
+      | awk '/^tps/ {print $3; exit}' || true)")
+  done
+  kill "$app_pid" 2>/dev/null || true
+  wait "$app_pid" 2>/dev/null || true
+  local median_rps median_tps
+  median_rps="$(printf '%s\n' "${api_rps[@]}" | sort -n | sed -n 2p)"
+  median_tps="$(printf '%s\n' "${pg_tps[@]}" | sort -n | sed -n 2p)"
+  printf 'B1 POST /applications, 32 connections: median %s req/s (runs %s), p99 %s; pgbench same SQL, 32 clients: median %s tps (runs %s); ratio %s\n' \
+    "$median_rps" "${api_rps[*]}" "${api_p99[*]}" "$median_tps" "${pg_tps[*]}" \
+    "$(awk -v a="$median_rps" -v b="$median_tps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" >>"$CREDITDESK_BENCH_OUT/b1.txt"
 }
 
 # Sends a correctly signed bank webhook to the running app (development secret and admin key from appsettings.Development.json).
@@ -286,7 +330,7 @@ cmd_webhook() {
 case "${1:-help}" in
   run) cmd_run ;;
   webhook) shift; cmd_webhook "$@" ;;
-  bench) cmd_bench ;;
+  bench) shift; cmd_bench "${1:-all}" ;;
   test) cmd_test ;;
   build) cmd_build ;;
   *)
@@ -295,7 +339,7 @@ Usage: ./build.sh <command>
   run    restore, build, start the embedded PostgreSQL (unless ConnectionStrings__CreditDesk is set) and the app on http://127.0.0.1:5080
   test   install what the tests need (Chromium, a throw-away PostgreSQL) and run every test; ends with "N passed, N failed"
   webhook <application-id> [event-type]  send a signed bank webhook to the running app (default disbursement.completed)
-  bench  SPEC §9 benchmarks in Release on their own PostgreSQL (results in bench/out/)
+  bench [b1|b2]  SPEC §9 benchmarks in Release on their own PostgreSQL (results in bench/out/)
   build  restore and build
 EOF
     ;;

@@ -59,8 +59,8 @@ public static class Extensions
 
         services.Configure<BureauResilienceOptions>(configuration.GetSection(BureauResilienceOptions.Section));
         services.AddSingleton<BureauFaultSettings>();
-        services.AddSingleton<SimulatedCreditBureau>();
-        services.AddSingleton<ICreditBureau>(provider => provider.GetRequiredService<SimulatedCreditBureau>());
+        // The simulated bureaus stand behind the Domain's port; a real integration replaces this one line.
+        services.AddSingleton<ICreditBureau, SimulatedCreditBureau>();
         services.AddSingleton<ResilientBureau>();
 
         services.AddSingleton<ApplicationEventHub>();

@@ -1,6 +1,5 @@
 using CreditDesk.Domain.Applications;
 using FluentValidation;
-using Fields = CreditDesk.Domain.Applications.ApplicationFormRules.Fields;
 
 namespace CreditDesk.Infrastructure.Applications;
 
@@ -25,7 +24,4 @@ public sealed class ApplicationFormValidator : AbstractValidator<ApplicationForm
     /// <summary>Errors by snake_case field, as the API and the form show them.</summary>
     public static IReadOnlyDictionary<string, string[]> ToErrors(FluentValidation.Results.ValidationResult result) =>
         result.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray());
-
-    public static IReadOnlyList<string> FieldOrder { get; } =
-        [Fields.Country, Fields.FullName, Fields.Document, Fields.Amount, Fields.MonthlyIncome, Fields.TermMonths];
 }

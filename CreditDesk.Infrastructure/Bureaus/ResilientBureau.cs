@@ -18,7 +18,7 @@ namespace CreditDesk.Infrastructure.Bureaus;
 /// backoff, a circuit breaker, and a fallback to conservative data (flagged, so the decision goes to review).
 /// One pipeline per country, so one failing bureau never opens another's circuit.
 /// </summary>
-public sealed class ResilientBureau(SimulatedCreditBureau bureau, IOptions<BureauResilienceOptions> options)
+public sealed class ResilientBureau(ICreditBureau bureau, IOptions<BureauResilienceOptions> options)
 {
     private readonly ConcurrentDictionary<string, CountryPipeline> pipelines = new(StringComparer.OrdinalIgnoreCase);
 

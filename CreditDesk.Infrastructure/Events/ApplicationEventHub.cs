@@ -14,13 +14,15 @@ public sealed class ApplicationEventHub
     public const int SubscriberCapacity = 1_000;
 
     private readonly Lock gate = new();
-    private ImmutableSubscribers subscribers = ImmutableSubscribers.Empty;
 
-    public int SubscriberCount => subscribers.Items.Length;
+    // Copy-on-write: publishing reads a snapshot without locking; subscribing and leaving are rare.
+    private Subscription[] subscribers = [];
+
+    public int SubscriberCount => Volatile.Read(ref subscribers).Length;
 
     public void Publish(ApplicationChanged change)
     {
-        foreach (var subscriber in subscribers.Items)
+        foreach (var subscriber in Volatile.Read(ref subscribers))
         {
             subscriber.Writer.TryWrite(change);
         }
@@ -37,7 +39,7 @@ public sealed class ApplicationEventHub
         var subscription = new Subscription(this, channel);
         lock (gate)
         {
-            subscribers = new ImmutableSubscribers([.. subscribers.Items, subscription]);
+            Volatile.Write(ref subscribers, [.. subscribers, subscription]);
         }
         return subscription;
     }
@@ -46,13 +48,8 @@ public sealed class ApplicationEventHub
     {
         lock (gate)
         {
-            subscribers = new ImmutableSubscribers(subscribers.Items.Where(s => s != subscription).ToArray());
+            Volatile.Write(ref subscribers, subscribers.Where(s => s != subscription).ToArray());
         }
-    }
-
-    private sealed record ImmutableSubscribers(Subscription[] Items)
-    {
-        public static ImmutableSubscribers Empty { get; } = new([]);
     }
 
     public sealed class Subscription : IDisposable
