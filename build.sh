@@ -112,6 +112,17 @@ free_port() {
   die "no free TCP port found"
 }
 
+# A cluster of its own in /tmp on a free port (never the run cluster), trust auth, removed when the script exits.
+throwaway_cluster() {
+  local purpose="$1" base_port="$2" options="$3"
+  THROWAWAY_DIR="$(mktemp -d "/tmp/creditdesk-$purpose.XXXXXX")"
+  chmod 755 "$THROWAWAY_DIR"
+  THROWAWAY_PORT="$(free_port "$base_port")"
+  say "Starting a throw-away PostgreSQL ($purpose) on port $THROWAWAY_PORT"
+  start_cluster "$THROWAWAY_DIR/pg" "$THROWAWAY_PORT" trust "$options"
+  trap 'stop_cluster "$THROWAWAY_DIR/pg"; rm -rf "$THROWAWAY_DIR"' EXIT
+}
+
 # The postgres user must reach the data directory; a checkout under /root (mode 700) is out of its reach.
 run_cluster_dir() {
   if [[ $EUID -ne 0 ]] || runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
@@ -199,13 +210,8 @@ cmd_test() {
   require_pg
   cmd_build
 
-  local work port
-  work="$(mktemp -d /tmp/creditdesk-test.XXXXXX)"
-  chmod 755 "$work"
-  port="$(free_port 25432)"
-  say "Starting a throw-away PostgreSQL on port $port"
-  start_cluster "$work/pg" "$port" trust "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-  trap 'stop_cluster "'"$work/pg"'"; rm -rf "'"$work"'"' EXIT
+  throwaway_cluster test 25432 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  local work="$THROWAWAY_DIR" port="$THROWAWAY_PORT"
 
   export CREDITDESK_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
   export CREDITDESK_CHROMIUM="${CREDITDESK_CHROMIUM:-/usr/bin/chromium}"
@@ -246,13 +252,8 @@ cmd_test() {
 cmd_bench() {
   require_pg
   CONFIGURATION=Release cmd_build
-  local work port
-  work="$(mktemp -d /tmp/creditdesk-bench.XXXXXX)"
-  chmod 755 "$work"
-  port="$(free_port 26432)"
-  say "Starting a benchmark PostgreSQL on port $port"
-  start_cluster "$work/pg" "$port" trust "-c shared_buffers=512MB -c synchronous_commit=on"
-  trap 'stop_cluster "'"$work/pg"'"; rm -rf "'"$work"'"' EXIT
+  throwaway_cluster bench 26432 "-c shared_buffers=512MB -c synchronous_commit=on"
+  local port="$THROWAWAY_PORT"
   export CREDITDESK_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=200"
   export CREDITDESK_BENCH_OUT="$ROOT/bench/out"
   export Serilog__MinimumLevel__Default=Warning
