@@ -65,6 +65,9 @@ public static class Extensions
 
     public static WebApplication MapCreditDesk(this WebApplication app)
     {
+        // Fail at start-up, with the configuration key in the message, rather than on the first application.
+        app.Services.GetRequiredService<PiiCipher>();
+
         // Every unhandled error becomes a problem+json 500 with a trace id: no stack trace, in any environment.
         app.UseRequestLogging();
         app.UseExceptionHandler();
