@@ -31,7 +31,9 @@ public sealed class ItalyRulesTests
     [Fact]
     public void Italy_rejects_scores_below_600_and_active_defaults()
     {
+        Assert.Equal(RuleOutcome.Passed, Decide("IT", 1_000m, 2_000m, score: 600).Outcome("bureau_score"));
         Assert.Equal(RuleOutcome.Failed, Decide("IT", 1_000m, 2_000m, score: 599).Outcome("bureau_score"));
+        Assert.Equal(RuleOutcome.Passed, Decide("IT", 1_000m, 2_000m, defaults: false).Outcome("active_defaults"));
         Assert.Equal(RuleOutcome.Failed, Decide("IT", 1_000m, 2_000m, defaults: true).Outcome("active_defaults"));
     }
 

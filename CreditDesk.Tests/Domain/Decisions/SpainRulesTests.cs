@@ -34,8 +34,11 @@ public sealed class SpainRulesTests
     }
 
     [Fact]
-    public void Spain_rejects_active_defaults() =>
+    public void Spain_rejects_active_defaults_and_accepts_none()
+    {
         Assert.Equal(RuleOutcome.Failed, Decide("ES", 1_000m, 3_000m, defaults: true).Outcome("active_defaults"));
+        Assert.Equal(RuleOutcome.Passed, Decide("ES", 1_000m, 3_000m, defaults: false).Outcome("active_defaults"));
+    }
 
     [Fact]
     public void Spain_sends_amounts_above_20000_to_review_but_not_20000_itself()
