@@ -19,18 +19,19 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     public async Task<ApiKey?> FindAsync(string presentedKey, CancellationToken cancellationToken)
     {
-        var hash = Convert.ToHexString(Hash(presentedKey));
+        var hash = Hash(presentedKey);
+        var cacheKey = Convert.ToHexString(hash);
         var now = clock.GetUtcNow();
-        if (cache.TryGetValue(hash, out var cached) && cached.Until > now)
+        if (cache.TryGetValue(cacheKey, out var cached) && cached.Until > now)
         {
             return cached.Key;
         }
         await using var command = dataSource.CreateCommand(
             "SELECT id, name, role, user_id, key_prefix, created_at, revoked_at FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL");
-        command.Parameters.AddWithValue("hash", Hash(presentedKey));
+        command.Parameters.AddWithValue("hash", hash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var key = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-        cache[hash] = (key, now + CacheFor);
+        cache[cacheKey] = (key, now + CacheFor);
         return key;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CreditDesk.Domain.Applications;
 using CreditDesk.Domain.Countries;
+using CreditDesk.Domain.Documents;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Pii;
 using CreditDesk.Infrastructure.Processing;
@@ -46,7 +47,8 @@ public sealed class ApplicationSubmission(
         // Started before the insert so the outbox row carries this span as the parent of the processing that follows.
         using var activity = CreditDeskTelemetry.Source.StartActivity("application.submit");
         activity?.SetTag("creditdesk.country", policy.Code);
-        var document = policy.Document.Validate(form.Document, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).Normalized;
+        // The validator has already checked the document; only its normalised form is needed here.
+        var document = DocumentText.Normalize(form.Document);
         var fullName = form.FullName!.Trim();
         var name = cipher.Encrypt(fullName);
         var encryptedDocument = cipher.Encrypt(document);
