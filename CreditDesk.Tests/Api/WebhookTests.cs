@@ -66,8 +66,8 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
             await SendAsync(body, header: null),
             await SendAsync(body, WebhookSignature.Sign("whsec_wrong", now, body)),
             await SendAsync(tampered, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now, body)),
-            await SendAsync(body, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now - 301, body)),
-            await SendAsync(body, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now + 301, body)),
+            await SendAsync(body, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now - 330, body)),
+            await SendAsync(body, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now + 330, body)),
             await SendAsync(body, "t=abc,v1=xyz"),
         };
 
@@ -203,5 +203,25 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
             request.Headers.TryAddWithoutValidation(WebhookSignature.Header, header);
         }
         return await client.SendAsync(request);
+    }
+}
+
+public sealed class WebhookSignatureTests
+{
+    private static readonly byte[] Body = "{}"u8.ToArray();
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+
+    [Theory]
+    [InlineData(-300, WebhookSignature.Verdict.Valid)]
+    [InlineData(300, WebhookSignature.Verdict.Valid)]
+    [InlineData(-301, WebhookSignature.Verdict.Stale)]
+    [InlineData(301, WebhookSignature.Verdict.Stale)]
+    public void Timestamps_up_to_300_seconds_either_side_of_now_are_accepted(int offsetSeconds, WebhookSignature.Verdict expected)
+    {
+        var t = Now.ToUnixTimeSeconds() + offsetSeconds;
+
+        var verdict = WebhookSignature.Verify(WebhookSignature.Sign("s", t, Body), Body, ["s"], Now);
+
+        Assert.Equal(expected, verdict);
     }
 }
