@@ -251,6 +251,7 @@ cmd_test() {
 # Benchmarks (SPEC §9) in Release against their own PostgreSQL; results in bench/out/.
 cmd_bench() {
   require_pg
+  [[ "${1:-all}" == "all" || "${1:-}" == "b4" ]] && ensure_chromium
   CONFIGURATION=Release cmd_build
   throwaway_cluster bench 26432 "-c shared_buffers=512MB -c synchronous_commit=on"
   local port="$THROWAWAY_PORT"
@@ -262,6 +263,7 @@ cmd_bench() {
   local filter="Category=Benchmark"
   case "${1:-all}" in
     b2) filter="Category=Benchmark&FullyQualifiedName~DrainBenchmark" ;;
+    b4) filter="Category=Benchmark&FullyQualifiedName~LiveUpdateBenchmark" ;;
     b5) filter="Category=Benchmark&FullyQualifiedName~WebhookBenchmark" ;;
   esac
   [[ "${1:-all}" != "b1" ]] && dotnet test CreditDesk.Tests -c Release --no-build --nologo --filter "$filter" --logger "console;verbosity=detailed" \
@@ -345,7 +347,7 @@ Usage: ./build.sh <command>
   run    restore, build, start the embedded PostgreSQL (unless ConnectionStrings__CreditDesk is set) and the app on http://127.0.0.1:5080
   test   install what the tests need (Chromium, a throw-away PostgreSQL) and run every test; ends with "N passed, N failed"
   webhook <application-id> [event-type]  send a signed bank webhook to the running app (default disbursement.completed)
-  bench [b1|b2|b5]  SPEC §9 benchmarks in Release on their own PostgreSQL (results in bench/out/)
+  bench [b1|b2|b4|b5]  SPEC §9 benchmarks in Release on their own PostgreSQL (results in bench/out/)
   build  restore and build
 EOF
     ;;

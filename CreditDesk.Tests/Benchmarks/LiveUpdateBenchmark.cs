@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using CreditDesk.Infrastructure.Applications;
+using CreditDesk.Tests.Infrastructure;
+using CreditDesk.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace CreditDesk.Tests.Benchmarks;
+
+/// <summary>
+/// SPEC §9 B4: an officer's browser on the grid while the pipeline decides 200 applications; for each, the time from the
+/// decision's commit (decided_at) to the moment the row shows the decided status in the DOM (a MutationObserver notes
+/// it). Browser and server share this machine's clock. Run with <c>./build.sh bench b4</c>.
+/// </summary>
+[Trait("Category", "Benchmark")]
+public sealed class LiveUpdateBenchmark(ITestOutputHelper output)
+{
+    private const int Decisions = 200;
+    private readonly BrowserFixture fixture = new();
+
+    [Fact]
+    public async Task Decision_commit_to_browser_DOM()
+    {
+        await fixture.InitializeAsync();
+        try
+        {
+            await using var officer = await fixture.OpenAsync();
+            await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
+            await officer.Page.EvaluateAsync("""
+                () => {
+                  window.__decidedAt = {};
+                  const decided = new Set(['APPROVED', 'REJECTED', 'UNDER_REVIEW']);
+                  const note = () => {
+                    for (const row of document.querySelectorAll('[data-testid^="app-row-"]')) {
+                      const id = row.getAttribute('data-testid').substring(8);
+                      if (!(id in window.__decidedAt) && decided.has(row.getAttribute('data-status'))) {
+                        window.__decidedAt[id] = Date.now();
+                      }
+                    }
+                  };
+                  new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+                }
+                """);
+            var submission = fixture.App.Services.GetRequiredService<ApplicationSubmission>();
+            var ids = new List<Guid>();
+            for (var i = 0; i < Decisions; i++)
+            {
+                ids.Add(await submission.SubmitAsync(ApplicationTestData.Colombian()));
+                await Task.Delay(60);
+            }
+            await Task.Delay(2_000);
+
+            var seen = JsonSerializer.Deserialize<Dictionary<string, double>>(
+                await officer.Page.EvaluateAsync<string>("() => JSON.stringify(window.__decidedAt)"))!;
+            var committed = (await fixture.Database.ListAsync(
+                    "SELECT id, extract(epoch FROM decided_at) * 1000 FROM credit_applications WHERE decided_at IS NOT NULL",
+                    r => (Id: r.GetGuid(0), At: (double)r.GetDecimal(1))))
+                .ToDictionary(r => r.Id, r => r.At);
+            var latencies = ids.Where(id => seen.ContainsKey(id.ToString()) && committed.ContainsKey(id))
+                .Select(id => seen[id.ToString()] - committed[id]).Order().ToList();
+
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"B4 decision commit → DOM, {latencies.Count}/{Decisions} observed: p50 {latencies[latencies.Count / 2]:0} ms, " +
+                $"p95 {latencies[(int)(latencies.Count * 0.95)]:0} ms, max {latencies[^1]:0} ms");
+            output.WriteLine(line);
+            var folder = Environment.GetEnvironmentVariable("CREDITDESK_BENCH_OUT") ?? Path.Combine(Path.GetTempPath(), "creditdesk-bench");
+            Directory.CreateDirectory(folder);
+            await File.AppendAllTextAsync(Path.Combine(folder, "b4.txt"), line + Environment.NewLine);
+            Assert.True(latencies.Count >= Decisions * 9 / 10, line);
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
+}
