@@ -52,11 +52,7 @@ public sealed class DrainBenchmark(ITestOutputHelper output) : IAsyncLifetime
             "SELECT count(*) FROM (SELECT application_id FROM application_audit WHERE from_status = 'VALIDATING' GROUP BY application_id HAVING count(*) = 1) x");
         var line = string.Create(CultureInfo.InvariantCulture,
             $"B2 drain {Backlog} PENDING, bureau {bureauLatencyMs} ms: {clock.Elapsed.TotalSeconds:0.00} s, {rate:0} decisions/s, decided exactly once: {once}/{Backlog}");
-        output.WriteLine(line);
-        Directory.CreateDirectory(BenchOutput);
-        await File.AppendAllTextAsync(Path.Combine(BenchOutput, "drain.txt"), line + Environment.NewLine);
+        await BenchResults.RecordAsync(output, "drain.txt", line);
         Assert.Equal(Backlog, once);
     }
-
-    private static string BenchOutput => Environment.GetEnvironmentVariable("CREDITDESK_BENCH_OUT") ?? Path.Combine(Path.GetTempPath(), "creditdesk-bench");
 }

@@ -63,10 +63,7 @@ public sealed class LiveUpdateBenchmark(ITestOutputHelper output)
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"B4 decision commit → DOM, {latencies.Count}/{Decisions} observed: p50 {latencies[latencies.Count / 2]:0} ms, " +
                 $"p95 {latencies[(int)(latencies.Count * 0.95)]:0} ms, max {latencies[^1]:0} ms");
-            output.WriteLine(line);
-            var folder = Environment.GetEnvironmentVariable("CREDITDESK_BENCH_OUT") ?? Path.Combine(Path.GetTempPath(), "creditdesk-bench");
-            Directory.CreateDirectory(folder);
-            await File.AppendAllTextAsync(Path.Combine(folder, "b4.txt"), line + Environment.NewLine);
+            await BenchResults.RecordAsync(output, "b4.txt", line);
             Assert.True(latencies.Count >= Decisions * 9 / 10, line);
         }
         finally

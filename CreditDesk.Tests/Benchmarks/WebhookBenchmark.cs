@@ -84,10 +84,7 @@ public sealed class WebhookBenchmark(ITestOutputHelper output) : IAsyncLifetime
         var line = string.Create(CultureInfo.InvariantCulture,
             $"B5 signed webhooks, {Connections} connections, half duplicates: {all.Count / clock.Elapsed.TotalSeconds:0} req/s, " +
             $"p50 {all[all.Count / 2]:0.0} ms, p99 {all[(int)(all.Count * 0.99)]:0.0} ms, non-200: {failures}");
-        output.WriteLine(line);
-        var folder = Environment.GetEnvironmentVariable("CREDITDESK_BENCH_OUT") ?? Path.Combine(Path.GetTempPath(), "creditdesk-bench");
-        Directory.CreateDirectory(folder);
-        await File.AppendAllTextAsync(Path.Combine(folder, "b5.txt"), line + Environment.NewLine);
+        await BenchResults.RecordAsync(output, "b5.txt", line);
         Assert.Equal(0, failures);
         // One row per distinct event: half the requests, give or take the pairs cut off at the end.
         var events = await database.ScalarAsync<long>("SELECT count(*) FROM webhook_events");
