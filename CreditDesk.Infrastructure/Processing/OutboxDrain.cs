@@ -1,5 +1,6 @@
 using CreditDesk.Domain.Decisions;
 using CreditDesk.Infrastructure.Telemetry;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -16,14 +17,19 @@ public sealed partial class OutboxDrain(
     ProcessingWakeup wakeup,
     NodeIdentity node,
     IOptions<ProcessingOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<OutboxDrain> logger)
 {
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken jobCancellation)
     {
         if (!wakeup.TryBeginDrain())
         {
             return;
         }
+        // Quartz does not cancel a running job when it shuts down and waits for jobs: stop with the host instead, so a
+        // long backlog never holds shutdown (unfinished rows keep their lease and are taken over later).
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(jobCancellation, lifetime.ApplicationStopping);
+        var cancellationToken = stopping.Token;
         try
         {
             do

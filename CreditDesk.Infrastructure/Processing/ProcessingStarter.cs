@@ -7,11 +7,15 @@ namespace CreditDesk.Infrastructure.Processing;
 /// <summary>
 /// Creates and starts this node's Quartz scheduler once the schema (Quartz's tables included) exists — never before,
 /// so a node can start while the database is still down — and shuts it down, letting running jobs finish, on stop.
+/// Starting and stopping take turns: a stop that arrives while the scheduler is being created waits for it and then
+/// shuts it down, so no scheduler outlives its host (one that did kept its threads, and the test process, alive).
 /// </summary>
 public sealed class ProcessingStarter(
     ISchedulerFactory schedulers, SchemaReadiness schema, ProcessingWakeup wakeup, IOptions<ProcessingOptions> options) : BackgroundService
 {
-    private IScheduler? scheduler;
+    // Never disposed: StopAsync may be called again after the container is gone (WebApplicationFactory does).
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private bool stopped;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,17 +24,46 @@ public sealed class ProcessingStarter(
             return;
         }
         await schema.WhenReady.WaitAsync(stoppingToken);
-        scheduler = await schedulers.GetScheduler(stoppingToken);
-        await scheduler.Start(stoppingToken);
+        await gate.WaitAsync(stoppingToken);
+        IScheduler scheduler;
+        try
+        {
+            if (stopped)
+            {
+                return;
+            }
+            // Not cancellable half-way: a scheduler is either fully started here or shut down by StopAsync.
+            scheduler = await schedulers.GetScheduler(CancellationToken.None);
+            await scheduler.Start(CancellationToken.None);
+        }
+        finally
+        {
+            gate.Release();
+        }
         wakeup.Attach(scheduler);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
-        if (scheduler is not null)
+        await gate.WaitAsync(CancellationToken.None);
+        try
         {
-            await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+            if (stopped)
+            {
+                return;
+            }
+            stopped = true;
+            // The factory is per container, so these are this host's schedulers only. Running drains stop with the
+            // host, so waiting for them is short, and the host's stop timeout must not abort the shutdown half-way.
+            foreach (var created in await schedulers.GetAllSchedulers(CancellationToken.None))
+            {
+                await created.Shutdown(waitForJobsToComplete: true, CancellationToken.None);
+            }
         }
+        finally
+        {
+            gate.Release();
+        }
+        await base.StopAsync(cancellationToken);
     }
 }

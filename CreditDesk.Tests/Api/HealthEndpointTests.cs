@@ -35,7 +35,7 @@ public sealed class HealthEndpointTests : IAsyncLifetime
     {
         var closedPort = TestEnvironment.FreeTcpPort();
         await using var app = new AppHost($"Host=127.0.0.1;Port={closedPort};Database=nothing;Username=postgres;Timeout=3");
-        app.StartServer();
+        app.Start();
         using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
 
         var stopwatch = Stopwatch.StartNew();

@@ -39,10 +39,35 @@ public sealed class AppHost : WebApplicationFactory<Program>
         }
     }
 
+    private bool started;
+
+    /// <summary>Starts Kestrel without waiting for the database.</summary>
+    public void Start()
+    {
+        StartServer();
+        started = true;
+    }
+
+    /// <summary>
+    /// Stops the app's hosted services (Quartz scheduler, listener) before the factory disposes anything. Left to the
+    /// factory's own disposal, a scheduler could outlive the data source it uses, loop on "disposed" errors, and keep the
+    /// test process alive after the last test (seen as a hang killed by --blame-hang-timeout).
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (started && Services.GetService<Microsoft.Extensions.Hosting.IHost>() is { } host)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await host.StopAsync(timeout.Token);
+        }
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
     /// <summary>Starts the server and waits until the schema has been migrated (ready answers 200), or gives up.</summary>
     public async Task StartAndWaitUntilReadyAsync(TimeSpan? timeout = null)
     {
-        StartServer();
+        Start();
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
