@@ -195,33 +195,80 @@ stop_run() {
   exit 0
 }
 
-ensure_chromium() {
-  if [[ -x "${CREDITDESK_CHROMIUM:-/usr/bin/chromium}" ]]; then
-    return 0
+APT_UPDATED=""
+# apt_install PACKAGE COMMAND-THAT-PROVES-IT: installs a Debian package when its program is missing (root only).
+apt_install() {
+  local package="$1" program="$2"
+  [[ -x "$program" ]] || command -v "$program" >/dev/null 2>&1 && return 0
+  [[ $EUID -eq 0 ]] || die "$package is missing: run 'sudo apt-get install -y $package' first."
+  say "Installing $package (apt-get)"
+  if [[ -z "$APT_UPDATED" ]]; then
+    apt-get update -qq >/dev/null
+    APT_UPDATED=1
   fi
-  [[ $EUID -eq 0 ]] || die "Chromium is missing: run 'sudo apt-get install -y chromium' first."
-  say "Installing Chromium (apt-get)"
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  # Packages with a service (nginx) must not start it: the tests run their own instances on free ports.
+  local policy=/usr/sbin/policy-rc.d own_policy=""
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null || {
+    [[ -n "$own_policy" ]] && rm -f "$policy"
+    die "apt-get could not install $package"
+  }
+  [[ -n "$own_policy" ]] && rm -f "$policy"
+  return 0
+}
+
+ensure_chromium() { apt_install chromium "${CREDITDESK_CHROMIUM:-/usr/bin/chromium}"; }
+
+# The deployment's files, checked as far as this machine allows (no Docker engine): compose validates its file, and the
+# cluster tests run deploy/nginx.conf with Debian's nginx in front of two app processes.
+ensure_cluster_tools() {
+  apt_install docker-compose docker-compose
+  apt_install nginx /usr/sbin/nginx
+}
+
+validate_compose() {
+  say "Validating docker-compose.yml (docker-compose config)"
+  (cd "$ROOT" && docker-compose --env-file .env.example config -q) || die "docker-compose.yml is not valid"
 }
 
 cmd_test() {
   ensure_chromium
+  ensure_cluster_tools
   require_pg
+  validate_compose
   cmd_build
+  run_tests "Category!=Benchmark&Category!=ChaosSlow"
+}
 
+# Only the deployment checks: compose validation, then two app processes behind deploy/nginx.conf with Chromium.
+cmd_e2e_cluster() {
+  ensure_chromium
+  ensure_cluster_tools
+  require_pg
+  validate_compose
+  cmd_build
+  run_tests "Category=Cluster"
+}
+
+# run_tests FILTER: the selected tests against a throw-away PostgreSQL; ends with "N passed, N failed".
+run_tests() {
+  local filter="$1"
   throwaway_cluster test 25432 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   local work="$THROWAWAY_DIR" port="$THROWAWAY_PORT"
 
   export CREDITDESK_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  export CREDITDESK_TEST_PGDATA="$work/pg" CREDITDESK_PG_BIN="$PG_BIN"
   export CREDITDESK_CHROMIUM="${CREDITDESK_CHROMIUM:-/usr/bin/chromium}"
+  export CREDITDESK_NGINX="${CREDITDESK_NGINX:-/usr/sbin/nginx}"
   # Apps started by tests log warnings and errors only, so test output stays readable.
   export Serilog__MinimumLevel__Default="${Serilog__MinimumLevel__Default:-Warning}"
 
-  say "Running tests"
+  say "Running tests ($filter)"
   local status=0
   # A hung test is killed (with a dump of what it was doing) instead of holding CI until its time limit.
-  dotnet test CreditDesk.sln -c "$CONFIGURATION" --no-build --nologo --filter "Category!=Benchmark" --blame-hang-timeout 5m \
+  dotnet test CreditDesk.sln -c "$CONFIGURATION" --no-build --nologo --filter "$filter" --blame-hang-timeout 5m \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$work/results" || status=$?
 
   local passed=0 failed=0 skipped=0 total=0 trx counters
@@ -340,12 +387,14 @@ case "${1:-help}" in
   webhook) shift; cmd_webhook "$@" ;;
   bench) shift; cmd_bench "${1:-all}" ;;
   test) cmd_test ;;
+  e2e-cluster) cmd_e2e_cluster ;;
   build) cmd_build ;;
   *)
     cat <<'EOF'
 Usage: ./build.sh <command>
   run    restore, build, start the embedded PostgreSQL (unless ConnectionStrings__CreditDesk is set) and the app on http://127.0.0.1:5080
   test   install what the tests need (Chromium, a throw-away PostgreSQL) and run every test; ends with "N passed, N failed"
+  e2e-cluster  compose validation and two app processes behind deploy/nginx.conf driven by Chromium (part of test)
   webhook <application-id> [event-type]  send a signed bank webhook to the running app (default disbursement.completed)
   bench [b1|b2|b4|b5]  SPEC §9 benchmarks in Release on their own PostgreSQL (results in bench/out/)
   build  restore and build

@@ -2,10 +2,12 @@ using System.Text.Json;
 using CreditDesk.Infrastructure;
 using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Infrastructure.Pii;
+using CreditDesk.Infrastructure.Processing;
 using CreditDesk.Web.Api;
 using CreditDesk.Web.Components;
 using CreditDesk.Web.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Radzen;
 using Serilog;
 using Serilog.Formatting.Json;
@@ -31,6 +33,7 @@ public static class Extensions
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddInfrastructure(configuration);
+        services.AddHostedService<AccountBootstrap>();
         if (!builder.Environment.IsProduction())
         {
             // Outside Production a missing key is generated once under .data/ (git-ignored), never committed.
@@ -42,7 +45,6 @@ public static class Extensions
                     options.DevelopmentKeyFile ??= Path.Combine(dataDirectory, "pii-keys.json");
                 }
             });
-            services.AddHostedService<DevelopmentAccounts>();
             services.AddHostedService<SampleApplicationSeeder>();
         }
 
@@ -82,8 +84,9 @@ public static class Extensions
         app.UseRateLimiter();
         app.UseAntiforgery();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        var node = app.Services.GetRequiredService<NodeIdentity>();
+        app.MapHealthChecks("/health/live", HealthOptions(node, _ => false));
+        app.MapHealthChecks("/health/ready", HealthOptions(node, check => check.Tags.Contains("ready")));
         app.MapOpenApi();
         app.MapApplicationsApi();
         app.MapWebhooksApi();
@@ -95,4 +98,18 @@ public static class Extensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+
+    /// <summary>Health answers name the node that gave them, so an operator (or a test) can see where a balancer sends them.</summary>
+    private static HealthCheckOptions HealthOptions(NodeIdentity node, Func<HealthCheckRegistration, bool> predicate) => new()
+    {
+        Predicate = predicate,
+        ResponseWriter = (context, report) =>
+        {
+            context.Response.Headers[NodeHeader] = node.Id;
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync(report.Status.ToString());
+        },
+    };
+
+    public const string NodeHeader = "X-CreditDesk-Node";
 }

@@ -42,26 +42,8 @@ public class BrowserFixture : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    /// <summary>A new browser context (its own cookies) with console errors, failed requests and page errors collected.</summary>
-    public async Task<BrowserPage> OpenAsync()
-    {
-        var context = await Browser.Instance.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = App.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
-        });
-        var page = await context.NewPageAsync();
-        var session = new BrowserPage(context, page);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                session.Errors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => session.Errors.Add(error);
-        return session;
-    }
+    /// <summary>A new browser context (its own cookies) on the app.</summary>
+    public Task<BrowserPage> OpenAsync() => Browser.OpenAsync(App.BaseAddress);
 }
 
 public sealed class BrowserPage(IBrowserContext context, IPage page) : IAsyncDisposable

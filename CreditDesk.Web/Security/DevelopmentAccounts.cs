@@ -1,28 +1,21 @@
 using CreditDesk.Infrastructure.Access;
-using CreditDesk.Infrastructure.Processing;
 using Microsoft.AspNetCore.Identity;
 
 namespace CreditDesk.Web.Security;
 
 /// <summary>
-/// Outside Production: the three roles, one user per role and one API key per role (bound to that user), from
+/// Outside Production: one user per role and one API key per role (bound to that user), from
 /// <c>DevelopmentAccounts:&lt;Role&gt;:{Email,Password,ApiKey}</c>, as the README lists them. Idempotent.
 /// </summary>
-public sealed class DevelopmentAccounts(IServiceScopeFactory scopes, SchemaReadiness schema, IConfiguration configuration) : BackgroundService
+public static class DevelopmentAccounts
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Run by <see cref="AccountBootstrap"/> after the roles exist.</summary>
+    public static async Task EnsureAsync(IServiceProvider services, IConfiguration configuration, CancellationToken stoppingToken)
     {
-        await schema.WhenReady.WaitAsync(stoppingToken);
-        await using var scope = scopes.CreateAsyncScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        var keys = scope.ServiceProvider.GetRequiredService<ApiKeyStore>();
+        var users = services.GetRequiredService<UserManager<IdentityUser>>();
+        var keys = services.GetRequiredService<ApiKeyStore>();
         foreach (var role in Roles.All)
         {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                await roles.CreateAsync(new IdentityRole(role));
-            }
             var section = configuration.GetSection($"DevelopmentAccounts:{role}");
             if (section["Email"] is not { Length: > 0 } email || section["Password"] is not { Length: > 0 } password)
             {
