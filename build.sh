@@ -252,6 +252,22 @@ cmd_e2e_cluster() {
   run_tests "Category=Cluster"
 }
 
+# SPEC §9's fault drills: each sets up, breaks, checks with SQL and prints PASS or FAIL with its counts (bench/out/chaos.txt).
+# The quick ones (Category=Chaos) also run in ./build.sh test; the slow ones (ChaosSlow: kill -9, database stopped 15 s) only here.
+cmd_chaos() {
+  ensure_chromium
+  require_pg
+  cmd_build
+  export CREDITDESK_CHAOS_OUT="$ROOT/bench/out"
+  mkdir -p "$CREDITDESK_CHAOS_OUT"
+  rm -f "$CREDITDESK_CHAOS_OUT/chaos.txt"
+  local status=0
+  run_tests "Category=Chaos|Category=ChaosSlow" || status=$?
+  say "Chaos drills:"
+  cat "$CREDITDESK_CHAOS_OUT/chaos.txt" 2>/dev/null || echo "no drill reported a verdict"
+  return $status
+}
+
 # run_tests FILTER: the selected tests against a throw-away PostgreSQL; ends with "N passed, N failed".
 run_tests() {
   local filter="$1"
@@ -388,6 +404,7 @@ case "${1:-help}" in
   bench) shift; cmd_bench "${1:-all}" ;;
   test) cmd_test ;;
   e2e-cluster) cmd_e2e_cluster ;;
+  chaos) cmd_chaos ;;
   build) cmd_build ;;
   *)
     cat <<'EOF'
@@ -396,6 +413,7 @@ Usage: ./build.sh <command>
   test   install what the tests need (Chromium, a throw-away PostgreSQL) and run every test; ends with "N passed, N failed"
   e2e-cluster  compose validation and two app processes behind deploy/nginx.conf driven by Chromium (part of test)
   webhook <application-id> [event-type]  send a signed bank webhook to the running app (default disbursement.completed)
+  chaos  the fault drills of SPEC §9 (kill -9, database outage, two processes, storms, bureau chaos): PASS/FAIL lines in bench/out/chaos.txt
   bench [b1|b2|b4|b5]  SPEC §9 benchmarks in Release on their own PostgreSQL (results in bench/out/)
   build  restore and build
 EOF

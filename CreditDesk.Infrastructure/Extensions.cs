@@ -58,7 +58,7 @@ public static class Extensions
         services.AddSingleton<BankConfirmations>();
 
         services.Configure<BureauResilienceOptions>(configuration.GetSection(BureauResilienceOptions.Section));
-        services.AddSingleton<BureauFaultSettings>();
+        services.AddSingleton(BureauFaultSettings.FromConfiguration(configuration.GetSection("Bureaus:Faults")));
         // The simulated bureaus stand behind the Domain's port; a real integration replaces this one line.
         services.AddSingleton<ICreditBureau, SimulatedCreditBureau>();
         services.AddSingleton<ResilientBureau>();

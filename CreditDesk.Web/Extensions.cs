@@ -49,6 +49,7 @@ public static class Extensions
         }
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -75,6 +76,11 @@ public static class Extensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
+        // Health answers never depend on authentication: a request with a stale API key, or a database that is
+        // down, must not turn "is the process alive" into an error.
+        var node = app.Services.GetRequiredService<NodeIdentity>();
+        app.UseHealthChecks("/health/live", HealthOptions(node, _ => false));
+        app.UseHealthChecks("/health/ready", HealthOptions(node, check => check.Tags.Contains("ready")));
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -84,9 +90,6 @@ public static class Extensions
         app.UseRateLimiter();
         app.UseAntiforgery();
 
-        var node = app.Services.GetRequiredService<NodeIdentity>();
-        app.MapHealthChecks("/health/live", HealthOptions(node, _ => false));
-        app.MapHealthChecks("/health/ready", HealthOptions(node, check => check.Tags.Contains("ready")));
         app.MapOpenApi();
         app.MapApplicationsApi();
         app.MapWebhooksApi();

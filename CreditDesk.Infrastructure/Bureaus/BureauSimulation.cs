@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CreditDesk.Domain.Bureaus;
 using CreditDesk.Domain.Countries;
+using Microsoft.Extensions.Configuration;
 
 namespace CreditDesk.Infrastructure.Bureaus;
 
@@ -16,6 +17,26 @@ public sealed record BureauFaults(TimeSpan Latency, double FailureRate)
 public sealed class BureauFaultSettings
 {
     private readonly ConcurrentDictionary<string, BureauFaults> byCountry = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Start-up faults from <c>Bureaus:Faults:&lt;country&gt;:{Latency,FailureRate}</c> (benchmarks and fault drills start
+    /// nodes with a slow or failing bureau); an unknown country or an out-of-range value stops the start.
+    /// </summary>
+    public static BureauFaultSettings FromConfiguration(IConfigurationSection section)
+    {
+        var settings = new BureauFaultSettings();
+        foreach (var country in section.GetChildren())
+        {
+            if (!CountryRegistry.TryGet(country.Key, out _))
+            {
+                throw new InvalidOperationException($"Bureaus:Faults:{country.Key} is not a supported country.");
+            }
+            var latency = country.GetValue("Latency", TimeSpan.Zero);
+            var failureRate = country.GetValue("FailureRate", 0.0);
+            settings.Set(country.Key, new BureauFaults(latency, failureRate));
+        }
+        return settings;
+    }
 
     public BureauFaults For(string country) => byCountry.GetValueOrDefault(country, BureauFaults.None);
 

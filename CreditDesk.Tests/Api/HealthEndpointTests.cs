@@ -47,4 +47,23 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"ready took {stopwatch.Elapsed}");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
+
+    [Fact]
+    public async Task With_the_database_unreachable_an_API_call_answers_503_with_Retry_After_and_live_stays_200_even_with_a_key()
+    {
+        var closedPort = TestEnvironment.FreeTcpPort();
+        await using var app = new AppHost($"Host=127.0.0.1;Port={closedPort};Database=nothing;Username=postgres;Timeout=2");
+        app.Start();
+        using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "cdk_some_key_that_cannot_be_checked");
+
+        using var live = await http.GetAsync("health/live");
+        using var list = await http.GetAsync("api/v1/applications");
+        var problem = await list.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, list.StatusCode);
+        Assert.NotNull(list.Headers.RetryAfter);
+        Assert.Contains("database_unavailable", problem, StringComparison.Ordinal);
+    }
 }

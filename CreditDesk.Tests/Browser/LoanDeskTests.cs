@@ -145,31 +145,13 @@ public sealed class LoanDeskTests(BrowserFixture fixture) : IClassFixture<Browse
         var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
         var form = country switch
         {
-            "BR" => new CreditDesk.Domain.Applications.ApplicationForm("BR", "Rafael Lima", RandomCpf(), 20_000m, 9_000m, 36),
-            "ES" => new CreditDesk.Domain.Applications.ApplicationForm("ES", "Marta Ruiz", RandomDni(), 9_000m, 3_000m, 36),
+            "BR" => new CreditDesk.Domain.Applications.ApplicationForm("BR", "Rafael Lima", Infrastructure.ApplicationTestData.NextCpf(), 20_000m, 9_000m, 36),
+            "ES" => new CreditDesk.Domain.Applications.ApplicationForm("ES", "Marta Ruiz", Infrastructure.ApplicationTestData.NextDni(), 9_000m, 3_000m, 36),
             _ => Infrastructure.ApplicationTestData.Colombian(),
         };
         var id = await Infrastructure.ApplicationTestData.SubmitAsync(submission, form);
         await fixture.Database.ExecuteAsync(
             $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = '{status}', updated_at = now() WHERE id = '{id}'");
         return id;
-    }
-
-    private static string RandomDni()
-    {
-        var number = Random.Shared.Next(10_000_000, 99_999_999);
-        return $"{number}{"TRWAGMYFPDXBNJZSQVHLCKE"[number % 23]}";
-    }
-
-    private static string RandomCpf()
-    {
-        var digits = Enumerable.Range(0, 9).Select(_ => Random.Shared.Next(10)).ToList();
-        for (var length = 9; length < 11; length++)
-        {
-            var sum = digits.Select((d, i) => d * (length + 1 - i)).Sum();
-            var remainder = sum % 11;
-            digits.Add(remainder < 2 ? 0 : 11 - remainder);
-        }
-        return string.Concat(digits);
     }
 }

@@ -21,6 +21,11 @@ public sealed class AppProcess : IAsyncDisposable
         NodeId = nodeId;
     }
 
+    /// <summary>The development applicant's API key (appsettings.Development.json): nodes run in Development seed it.</summary>
+    public const string DevelopmentApplicantKey = "cdk_dev_applicant_6QmN3vR8tY2wK9pL4sD7fH1j";
+
+    public const string DevelopmentAdminKey = "cdk_dev_admin_Ha6Jk9Lm2Np5Qr8St1Uv4Wx7Y";
+
     public int Port { get; }
 
     public string NodeId { get; }
@@ -97,6 +102,14 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>An HTTP client for this node, signed in with an API key.</summary>
+    public HttpClient Client(string apiKey)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
     public async Task WaitUntilReadyAsync(TimeSpan? timeout = null)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
@@ -136,7 +149,8 @@ public sealed class AppProcess : IAsyncDisposable
     {
         if (!process.HasExited)
         {
-            process.Kill(entireProcessTree: true);
+            // Straight to kill(2) with SIGKILL; walking the process tree first would give the app tens of milliseconds more.
+            process.Kill();
         }
         await process.WaitForExitAsync();
     }

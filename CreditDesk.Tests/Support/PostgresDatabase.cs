@@ -3,18 +3,20 @@ using Npgsql;
 namespace CreditDesk.Tests.Support;
 
 /// <summary>A fresh, empty database on the test cluster for one test class; dropped afterwards.</summary>
-public sealed class PostgresDatabase : IAsyncLifetime
+public sealed class PostgresDatabase(string? adminConnectionString = null) : IAsyncLifetime
 {
+    private string AdminConnectionString => adminConnectionString ?? TestEnvironment.PostgresAdminConnectionString;
+
     public string Name { get; } = "cd_test_" + Guid.NewGuid().ToString("N")[..16];
 
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdminConnectionString)
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(AdminConnectionString)
     {
         Database = Name,
     }.ConnectionString;
 
     public async Task InitializeAsync()
     {
-        await using var connection = new NpgsqlConnection(TestEnvironment.PostgresAdminConnectionString);
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{Name}\"", connection);
         await command.ExecuteNonQueryAsync();
@@ -23,7 +25,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(TestEnvironment.PostgresAdminConnectionString);
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
