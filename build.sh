@@ -311,38 +311,84 @@ run_tests() {
   [[ $failed -eq 0 ]]
 }
 
-# Benchmarks (SPEC §9) in Release against their own PostgreSQL; results in bench/out/.
+# Benchmarks (SPEC §9) in Release against their own PostgreSQL. Every run of every measurement goes to bench/out/runs.tsv;
+# the medians, minima and maxima go to bench/results.json and the table in docs/PERFORMANCE.md.
 cmd_bench() {
+  local which="${1:-all}"
+  case "$which" in all|b1|b2|b3|b4|b5|memory) ;; *) die "unknown benchmark '$which' (all, b1, b2, b3, b4, b5, memory)" ;; esac
   require_pg
-  [[ "${1:-all}" == "all" || "${1:-}" == "b4" ]] && ensure_chromium
+  [[ "$which" == "all" || "$which" == "b4" || "$which" == "memory" ]] && ensure_chromium
+  [[ "$which" == "all" || "$which" == "b1" || "$which" == "b5" ]] && apt_install wrk wrk
   CONFIGURATION=Release cmd_build
-  throwaway_cluster bench 26432 "-c shared_buffers=512MB -c synchronous_commit=on"
+  throwaway_cluster bench 26432 "-c shared_buffers=512MB -c synchronous_commit=on -c max_wal_size=4GB"
   local port="$THROWAWAY_PORT"
   export CREDITDESK_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=200"
+  export CREDITDESK_TEST_PGDATA="$THROWAWAY_DIR/pg" CREDITDESK_PG_BIN="$PG_BIN"
+  export CREDITDESK_CHROMIUM="${CREDITDESK_CHROMIUM:-/usr/bin/chromium}"
   export CREDITDESK_BENCH_OUT="$ROOT/bench/out"
   export Serilog__MinimumLevel__Default=Warning
   mkdir -p "$CREDITDESK_BENCH_OUT"
-  rm -f "$CREDITDESK_BENCH_OUT"/*.txt
-  local filter="Category=Benchmark"
-  case "${1:-all}" in
+  local runs="$CREDITDESK_BENCH_OUT/runs.tsv" id
+  if [[ "$which" == "all" ]]; then
+    rm -f "$CREDITDESK_BENCH_OUT"/*.txt "$runs"
+  else
+    id="$(tr '[:lower:]' '[:upper:]' <<<"$which")"; [[ "$which" == "memory" ]] && id="M1"
+    [[ -f "$runs" ]] && { grep -v "^$id	" "$runs" >"$runs.tmp" || true; mv "$runs.tmp" "$runs"; }
+    rm -f "$CREDITDESK_BENCH_OUT/$which"*.txt
+  fi
+  local filter=""
+  case "$which" in
+    all) filter="Category=Benchmark" ;;
     b2) filter="Category=Benchmark&FullyQualifiedName~DrainBenchmark" ;;
+    b3) filter="Category=Benchmark&FullyQualifiedName~ListQueryBenchmark" ;;
     b4) filter="Category=Benchmark&FullyQualifiedName~LiveUpdateBenchmark" ;;
     b5) filter="Category=Benchmark&FullyQualifiedName~WebhookBenchmark" ;;
+    memory) filter="Category=Benchmark&FullyQualifiedName~CircuitMemoryBenchmark" ;;
   esac
-  [[ "${1:-all}" != "b1" ]] && dotnet test CreditDesk.Tests -c Release --no-build --nologo --filter "$filter" --logger "console;verbosity=detailed" \
-    | grep -E "^\s*(B[0-9]|submitted|Passed|Failed)" || true
-  if [[ "${1:-all}" == "all" || "${1:-}" == "b1" ]]; then
-    bench_b1 "$port"
+  local status=0
+  if [[ -n "$filter" ]]; then
+    dotnet test CreditDesk.Tests -c Release --no-build --nologo --filter "$filter" --logger "console;verbosity=normal" \
+      >"$CREDITDESK_BENCH_OUT/dotnet-test.log" 2>&1 || status=1
+    grep -E "^\s*(Passed|Failed) |Error Message" -A2 "$CREDITDESK_BENCH_OUT/dotnet-test.log" | grep -v "^--$" || true
   fi
-  say "Results:"
-  cat "$CREDITDESK_BENCH_OUT"/*.txt
+  if [[ "$which" == "all" || "$which" == "b1" ]]; then
+    bench_b1 "$port" || status=1
+  fi
+  bench_report
+  say "Per-run notes:"
+  cat "$CREDITDESK_BENCH_OUT"/{b1,b2,b3,b4,b5,memory}.txt 2>/dev/null || true
+  return $status
 }
+
+# Medians of bench/out/runs.tsv into bench/results.json and the generated table of docs/PERFORMANCE.md.
+bench_report() {
+  local runs="$CREDITDESK_BENCH_OUT/runs.tsv" table doc="$ROOT/docs/PERFORMANCE.md"
+  [[ -s "$runs" ]] || { say "No benchmark results recorded"; return 0; }
+  table="$(mktemp)"
+  awk -v cores="$(nproc)" -v date="$(date -u +%Y-%m-%d)" -v commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    -v json="$ROOT/bench/results.json" -v table="$table" -f "$ROOT/bench/report.awk" "$runs"
+  if [[ -f "$doc" ]] && grep -q '<!-- results:start -->' "$doc"; then
+    {
+      sed '/<!-- results:start -->/q' "$doc"
+      echo
+      echo "Measured on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(date -u +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); medians of the runs listed."
+      echo
+      cat "$table"
+      echo
+      sed -n '/<!-- results:end -->/,$p' "$doc"
+    } >"$doc.tmp" && mv "$doc.tmp" "$doc"
+  fi
+  say "Results (bench/results.json, docs/PERFORMANCE.md):"
+  cat "$table"
+  rm -f "$table"
+}
+
+# wrk prints latencies as 850.00us, 38.51ms or 1.20s: in milliseconds.
+to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0; else if (v ~ /s$/) printf "%.3f", v * 1000; else print v }'; }
 
 # B1: POST /applications over 32 connections with wrk, against pgbench running the same transaction with 32 clients.
 bench_b1() {
   local pg_port="$1" app_port key settings app_pid
-  command -v wrk >/dev/null 2>&1 || { [[ $EUID -eq 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-  command -v wrk >/dev/null 2>&1 || { say "wrk is missing: B1 skipped"; return 0; }
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres bench_b1
   settings="$ROOT/CreditDesk.Web/appsettings.Development.json"
   key="$(grep -o '"ApiKey": *"cdk_dev_applicant[^"]*"' "$settings" | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/')"
@@ -350,7 +396,7 @@ bench_b1() {
   say "B1: starting the app (Release, processing off so only intake is measured) on port $app_port"
   (cd "$ROOT/CreditDesk.Web" && ASPNETCORE_ENVIRONMENT=Development Seed__SampleApplications=false Processing__Enabled=false \
     RateLimits__submit__PermitLimit=100000000 Serilog__MinimumLevel__Default=Warning \
-    ConnectionStrings__CreditDesk="Host=127.0.0.1;Port=$pg_port;Database=bench_b1;Username=postgres;Maximum Pool Size=${CREDITDESK_BENCH_POOL:-64}" \
+    ConnectionStrings__CreditDesk="Host=127.0.0.1;Port=$pg_port;Database=bench_b1;Username=postgres;Maximum Pool Size=${CREDITDESK_BENCH_POOL:-12}" \
     exec dotnet "bin/Release/net10.0/CreditDesk.Web.dll" --urls "http://127.0.0.1:$app_port") >"$CREDITDESK_BENCH_OUT/b1-app.log" 2>&1 &
   app_pid=$!
   for _ in $(seq 1 120); do
@@ -359,24 +405,25 @@ bench_b1() {
   done
   # Warm-up, then three measured runs of each; the median is what counts.
   CREDITDESK_BENCH_RUN=0 CREDITDESK_BENCH_KEY="$key" wrk -t2 -c32 -d5s -s "$ROOT/bench/b1-submit.lua" "http://127.0.0.1:$app_port/api/v1/applications" >/dev/null
-  local run out api_rps=() api_p99=() pg_tps=()
+  local run out rps p50 p99 tps what="POST /applications, wrk, 32 connections (intake only)" runs_file="$CREDITDESK_BENCH_OUT/runs.tsv"
   for run in 1 2 3; do
     out="$(CREDITDESK_BENCH_RUN="$run" CREDITDESK_BENCH_KEY="$key" wrk -t2 -c32 -d15s --latency -s "$ROOT/bench/b1-submit.lua" "http://127.0.0.1:$app_port/api/v1/applications")"
     echo "$out" >"$CREDITDESK_BENCH_OUT/b1-wrk-$run.log"
-    api_rps+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
-    api_p99+=("$(awk '$1 == "99%" {print $2}' <<<"$out")")
-    if grep -q "Non-2xx" <<<"$out"; then say "B1 run $run: some requests were not 201: $(grep Non-2xx <<<"$out")"; fi
-    pg_tps+=("$("$PG_BIN/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -c 32 -j 2 -T 15 -f "$ROOT/bench/b1-pgbench.sql" bench_b1 2>/dev/null \
-      | awk '/^tps/ {print $3; exit}' || true)")
+    rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+    p50="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
+    p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+    if grep -q "Non-2xx" <<<"$out"; then echo "B1 run $run: some requests were not 201: $(grep Non-2xx <<<"$out")" >>"$CREDITDESK_BENCH_OUT/b1.txt"; fi
+    tps="$("$PG_BIN/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -c 32 -j 2 -T 15 -f "$ROOT/bench/b1-pgbench.sql" bench_b1 2>/dev/null \
+      | awk '/^tps/ {print $3; exit}' || true)"
+    printf 'B1\t%s\tthroughput\t%s\t%s\treq/s\t>= 2000\n' "$what" "$run" "$rps" >>"$runs_file"
+    printf 'B1\t%s\tp50\t%s\t%s\tms\t\n' "$what" "$run" "$p50" >>"$runs_file"
+    printf 'B1\t%s\tp99\t%s\t%s\tms\t<= 50\n' "$what" "$run" "$p99" >>"$runs_file"
+    printf 'B1\tpgbench, the same transaction, 32 clients\tthroughput\t%s\t%s\ttps\t\n' "$run" "$tps" >>"$runs_file"
+    printf 'B1\tAPI throughput / pgbench throughput\tratio\t%s\t%s\t×\t>= 0.5\n' "$run" "$(awk -v a="$rps" -v b="$tps" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print 0 }')" >>"$runs_file"
+    echo "B1 run $run: $rps req/s, p50 $p50 ms, p99 $p99 ms; pgbench $tps tps" >>"$CREDITDESK_BENCH_OUT/b1.txt"
   done
   kill "$app_pid" 2>/dev/null || true
   wait "$app_pid" 2>/dev/null || true
-  local median_rps median_tps
-  median_rps="$(printf '%s\n' "${api_rps[@]}" | sort -n | sed -n 2p)"
-  median_tps="$(printf '%s\n' "${pg_tps[@]}" | sort -n | sed -n 2p)"
-  printf 'B1 POST /applications, 32 connections: median %s req/s (runs %s), p99 %s; pgbench same SQL, 32 clients: median %s tps (runs %s); ratio %s\n' \
-    "$median_rps" "${api_rps[*]}" "${api_p99[*]}" "$median_tps" "${pg_tps[*]}" \
-    "$(awk -v a="$median_rps" -v b="$median_tps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" >>"$CREDITDESK_BENCH_OUT/b1.txt"
 }
 
 # Sends a correctly signed bank webhook to the running app (development secret and admin key from appsettings.Development.json).
@@ -414,7 +461,8 @@ Usage: ./build.sh <command>
   e2e-cluster  compose validation and two app processes behind deploy/nginx.conf driven by Chromium (part of test)
   webhook <application-id> [event-type]  send a signed bank webhook to the running app (default disbursement.completed)
   chaos  the fault drills of SPEC §9 (kill -9, database outage, two processes, storms, bureau chaos): PASS/FAIL lines in bench/out/chaos.txt
-  bench [b1|b2|b4|b5]  SPEC §9 benchmarks in Release on their own PostgreSQL (results in bench/out/)
+  bench [b1|b2|b3|b4|b5|memory]  SPEC §9 benchmarks in Release on their own PostgreSQL, three runs each; medians in
+         bench/results.json and docs/PERFORMANCE.md, every run in bench/out/runs.tsv
   build  restore and build
 EOF
     ;;

@@ -25,6 +25,20 @@ public sealed class LiveUpdateBenchmark(ITestOutputHelper output)
         await fixture.InitializeAsync();
         try
         {
+            for (var run = 1; run <= BenchResults.Runs; run++)
+            {
+                await RunAsync(run);
+            }
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
+
+    private async Task RunAsync(int run)
+    {
+        {
             await using var officer = await fixture.OpenAsync();
             await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
             await officer.Page.EvaluateAsync("""
@@ -61,14 +75,13 @@ public sealed class LiveUpdateBenchmark(ITestOutputHelper output)
                 .Select(id => seen[id.ToString()] - committed[id]).Order().ToList();
 
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"B4 decision commit → DOM, {latencies.Count}/{Decisions} observed: p50 {latencies[latencies.Count / 2]:0} ms, " +
-                $"p95 {latencies[(int)(latencies.Count * 0.95)]:0} ms, max {latencies[^1]:0} ms");
-            await BenchResults.RecordAsync(output, "b4.txt", line);
+                $"B4 run {run}, decision commit → DOM, {latencies.Count}/{Decisions} observed: p50 {BenchResults.Percentile(latencies, 0.5):0} ms, " +
+                $"p95 {BenchResults.Percentile(latencies, 0.95):0} ms, max {latencies[^1]:0} ms");
+            await BenchResults.NoteAsync(output, "b4.txt", line);
+            const string What = "decision commit → officer's DOM, 200 decisions";
+            await BenchResults.MeasuredAsync(output, "B4", What, "p50", run, BenchResults.Percentile(latencies, 0.5), "ms");
+            await BenchResults.MeasuredAsync(output, "B4", What, "p95", run, BenchResults.Percentile(latencies, 0.95), "ms", "<= 150");
             Assert.True(latencies.Count >= Decisions * 9 / 10, line);
-        }
-        finally
-        {
-            await fixture.DisposeAsync();
         }
     }
 }
