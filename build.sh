@@ -405,7 +405,7 @@ bench_b1() {
   done
   # Warm-up, then three measured runs of each; the median is what counts.
   CREDITDESK_BENCH_RUN=0 CREDITDESK_BENCH_KEY="$key" wrk -t2 -c32 -d5s -s "$ROOT/bench/b1-submit.lua" "http://127.0.0.1:$app_port/api/v1/applications" >/dev/null
-  local run out rps p50 p99 tps what="POST /applications, wrk, 32 connections (intake only)" runs_file="$CREDITDESK_BENCH_OUT/runs.tsv"
+  local run out rps p50 p99 tps pool_tps pool="${CREDITDESK_BENCH_POOL:-12}" what="POST /applications, wrk, 32 connections (intake only)" runs_file="$CREDITDESK_BENCH_OUT/runs.tsv"
   for run in 1 2 3; do
     out="$(CREDITDESK_BENCH_RUN="$run" CREDITDESK_BENCH_KEY="$key" wrk -t2 -c32 -d15s --latency -s "$ROOT/bench/b1-submit.lua" "http://127.0.0.1:$app_port/api/v1/applications")"
     echo "$out" >"$CREDITDESK_BENCH_OUT/b1-wrk-$run.log"
@@ -420,6 +420,10 @@ bench_b1() {
     printf 'B1\t%s\tp99\t%s\t%s\tms\t<= 50\n' "$what" "$run" "$p99" >>"$runs_file"
     printf 'B1\tpgbench, the same transaction, 32 clients\tthroughput\t%s\t%s\ttps\t\n' "$run" "$tps" >>"$runs_file"
     printf 'B1\tAPI throughput / pgbench throughput\tratio\t%s\t%s\t×\t>= 0.5\n' "$run" "$(awk -v a="$rps" -v b="$tps" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print 0 }')" >>"$runs_file"
+    # The same transaction with as many clients as the app's pool has connections: what PostgreSQL does without 32-way contention.
+    pool_tps="$("$PG_BIN/pgbench" -h 127.0.0.1 -p "$pg_port" -U postgres -n -c "$pool" -j 2 -T 15 -f "$ROOT/bench/b1-pgbench.sql" bench_b1 2>/dev/null \
+      | awk '/^tps/ {print $3; exit}' || true)"
+    printf 'B1\tpgbench, the same transaction, %s clients (the app pool size)\tthroughput\t%s\t%s\ttps\t\n' "$pool" "$run" "$pool_tps" >>"$runs_file"
     echo "B1 run $run: $rps req/s, p50 $p50 ms, p99 $p99 ms; pgbench $tps tps" >>"$CREDITDESK_BENCH_OUT/b1.txt"
   done
   kill "$app_pid" 2>/dev/null || true
