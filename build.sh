@@ -264,7 +264,13 @@ cmd_chaos() {
   local status=0
   run_tests "Category=Chaos|Category=ChaosSlow" || status=$?
   say "Chaos drills:"
-  cat "$CREDITDESK_CHAOS_OUT/chaos.txt" 2>/dev/null || echo "no drill reported a verdict"
+  if [[ -s "$CREDITDESK_CHAOS_OUT/chaos.txt" ]]; then
+    cat "$CREDITDESK_CHAOS_OUT/chaos.txt"
+    { echo "Run on $(machine_line)."; echo; sed 's/^/- /' "$CREDITDESK_CHAOS_OUT/chaos.txt"; } >"$CREDITDESK_CHAOS_OUT/chaos.section"
+    replace_section "$ROOT/docs/PERFORMANCE.md" chaos "$CREDITDESK_CHAOS_OUT/chaos.section"
+  else
+    echo "no drill reported a verdict"
+  fi
   return $status
 }
 
@@ -346,13 +352,15 @@ cmd_bench() {
     memory) filter="Category=Benchmark&FullyQualifiedName~CircuitMemoryBenchmark" ;;
   esac
   local status=0
-  if [[ -n "$filter" ]]; then
-    dotnet test CreditDesk.Tests -c Release --no-build --nologo --filter "$filter" --logger "console;verbosity=normal" \
-      >"$CREDITDESK_BENCH_OUT/dotnet-test.log" 2>&1 || status=1
-    grep -E "^\s*(Passed|Failed) |Error Message" -A2 "$CREDITDESK_BENCH_OUT/dotnet-test.log" | grep -v "^--$" || true
-  fi
+  # B1 first, on a cluster nothing else has written to yet (a checkpoint after B3's million rows would land in it).
   if [[ "$which" == "all" || "$which" == "b1" ]]; then
     bench_b1 "$port" || status=1
+  fi
+  if [[ -n "$filter" ]]; then
+    # One benchmark at a time: xunit would otherwise run the classes side by side on the same two cores.
+    dotnet test CreditDesk.Tests -c Release --no-build --nologo --filter "$filter" --logger "console;verbosity=normal" \
+      -- xUnit.ParallelizeTestCollections=false >"$CREDITDESK_BENCH_OUT/dotnet-test.log" 2>&1 || status=1
+    grep -E "^\s*(Passed|Failed) |Error Message" -A2 "$CREDITDESK_BENCH_OUT/dotnet-test.log" | grep -v "^--$" || true
   fi
   bench_report
   say "Per-run notes:"
@@ -360,27 +368,40 @@ cmd_bench() {
   return $status
 }
 
-# Medians of bench/out/runs.tsv into bench/results.json and the generated table of docs/PERFORMANCE.md.
+# Medians of bench/out/runs.tsv into bench/results.json and the generated tables of docs/PERFORMANCE.md and README.md.
 bench_report() {
-  local runs="$CREDITDESK_BENCH_OUT/runs.tsv" table doc="$ROOT/docs/PERFORMANCE.md"
+  local runs="$CREDITDESK_BENCH_OUT/runs.tsv" table
   [[ -s "$runs" ]] || { say "No benchmark results recorded"; return 0; }
   table="$(mktemp)"
   awk -v cores="$(nproc)" -v date="$(date -u +%Y-%m-%d)" -v commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
     -v json="$ROOT/bench/results.json" -v table="$table" -f "$ROOT/bench/report.awk" "$runs"
-  if [[ -f "$doc" ]] && grep -q '<!-- results:start -->' "$doc"; then
-    {
-      sed '/<!-- results:start -->/q' "$doc"
-      echo
-      echo "Measured on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(date -u +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); medians of the runs listed."
-      echo
-      cat "$table"
-      echo
-      sed -n '/<!-- results:end -->/,$p' "$doc"
-    } >"$doc.tmp" && mv "$doc.tmp" "$doc"
-  fi
-  say "Results (bench/results.json, docs/PERFORMANCE.md):"
+  {
+    echo "Measured on $(machine_line); medians of the runs listed."
+    echo
+    cat "$table"
+  } >"$table.section"
+  replace_section "$ROOT/docs/PERFORMANCE.md" results "$table.section"
+  replace_section "$ROOT/README.md" results "$table.section"
+  say "Results (bench/results.json, docs/PERFORMANCE.md, README.md):"
   cat "$table"
-  rm -f "$table"
+  rm -f "$table" "$table.section"
+}
+
+machine_line() {
+  echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(date -u +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+}
+
+# replace_section FILE NAME CONTENT-FILE: puts the content between <!-- NAME:start --> and <!-- NAME:end --> in FILE.
+replace_section() {
+  local file="$1" name="$2" content="$3"
+  grep -q "<!-- $name:start -->" "$file" 2>/dev/null || return 0
+  {
+    sed "/<!-- $name:start -->/q" "$file"
+    echo
+    cat "$content"
+    echo
+    sed -n "/<!-- $name:end -->/,\$p" "$file"
+  } >"$file.tmp" && mv "$file.tmp" "$file"
 }
 
 # wrk prints latencies as 850.00us, 38.51ms or 1.20s: in milliseconds.
