@@ -110,6 +110,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
     /// <summary>How long staff counts are shared: every officer's grid asks at most once a second, the node once per window.</summary>
     public static readonly TimeSpan CountsWindow = TimeSpan.FromSeconds(2);
 
+    private const int MaxSharedFilters = 256;
     private readonly ConcurrentDictionary<ApplicationFilter, SharedCounts> sharedCounts = new();
 
     /// <summary>
@@ -130,6 +131,14 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
         if (sharedCounts.TryGetValue(key, out var cached) && cached.Until > now && !cached.Counts.IsFaulted)
         {
             return cached.Counts;
+        }
+        // Filters come from people typing (dates, amounts, id prefixes): forget expired windows before the map grows.
+        if (sharedCounts.Count >= MaxSharedFilters)
+        {
+            foreach (var (expiredKey, expired) in sharedCounts.Where(entry => entry.Value.Until <= now))
+            {
+                sharedCounts.TryRemove(new KeyValuePair<ApplicationFilter, SharedCounts>(expiredKey, expired));
+            }
         }
         // Concurrent callers in the same window share one query (a failure is not kept: the next caller asks again).
         var fresh = new SharedCounts(CountAsync(caller, key, CancellationToken.None), now + CountsWindow);

@@ -11,23 +11,9 @@ namespace CreditDesk.Tests.Benchmarks;
 /// Run with <c>./build.sh bench memory</c>.
 /// </summary>
 [Trait("Category", "Benchmark")]
-public sealed class CircuitMemoryBenchmark(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CircuitMemoryBenchmark(ITestOutputHelper output) : DatabaseAndBrowser
 {
     private const int Circuits = 40;
-    private readonly PostgresDatabase database = new();
-    private readonly Support.Browser browser = new();
-
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        await browser.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        await database.DisposeAsync();
-    }
 
     [Fact]
     public async Task Resident_memory_per_live_grid_circuit()
@@ -40,9 +26,9 @@ public sealed class CircuitMemoryBenchmark(ITestOutputHelper output) : IAsyncLif
         for (var run = 1; run <= BenchResults.Runs; run++)
         {
             // A fresh process each run: a heap that already grew (and may compact) in an earlier run says little.
-            await using var node = AppProcess.Start(database.ConnectionString, $"memory-{run}", settings);
+            await using var node = AppProcess.Start(Database.ConnectionString, $"memory-{run}", settings);
             await node.WaitUntilReadyAsync();
-            await ChaosData.WaitUntilAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM credit_applications") > 0,
+            await ChaosData.WaitUntilAsync(async () => await Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications") > 0,
                 TimeSpan.FromSeconds(30), "sample data");
 
             // One circuit first, so the baseline includes everything the first page load brings in (JIT, caches, pools).
@@ -68,7 +54,7 @@ public sealed class CircuitMemoryBenchmark(ITestOutputHelper output) : IAsyncLif
 
     private async Task<BrowserPage> OpenGridAsync(AppProcess node)
     {
-        var page = await browser.OpenAsync(node.BaseAddress);
+        var page = await Browser.OpenAsync(node.BaseAddress);
         await page.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
         return page;
     }

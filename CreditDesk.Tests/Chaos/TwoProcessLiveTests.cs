@@ -5,30 +5,16 @@ using static Microsoft.Playwright.Assertions;
 namespace CreditDesk.Tests.Chaos;
 
 [Trait("Category", "Chaos")]
-public sealed class TwoProcessLiveTests : IAsyncLifetime
+public sealed class TwoProcessLiveTests : DatabaseAndBrowser
 {
     private const int Count = 20;
-    private readonly PostgresDatabase database = new();
-    private readonly Support.Browser browser = new();
-
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        await browser.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        await database.DisposeAsync();
-    }
 
     [Fact]
     public async Task Applications_submitted_on_one_process_and_decided_by_another_change_live_on_the_first_processes_grid()
     {
-        await using var front = AppProcess.Start(database.ConnectionString, "front", ChaosData.NoProcessing);
+        await using var front = AppProcess.Start(Database.ConnectionString, "front", ChaosData.NoProcessing);
         await front.WaitUntilReadyAsync();
-        await ChaosData.WaitUntilAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM api_keys") >= 3, TimeSpan.FromSeconds(30), "development keys");
+        await ChaosData.WaitUntilAsync(async () => await Database.ScalarAsync<long>("SELECT count(*) FROM api_keys") >= 3, TimeSpan.FromSeconds(30), "development keys");
         using var applicant = front.Client(AppProcess.DevelopmentApplicantKey);
         var ids = new List<Guid>();
         for (var i = 0; i < Count; i++)
@@ -39,7 +25,7 @@ public sealed class TwoProcessLiveTests : IAsyncLifetime
             ids.Add((await ApiFixture.JsonAsync(response)).GetProperty("id").GetGuid());
         }
 
-        await using var officer = await browser.OpenAsync(front.BaseAddress);
+        await using var officer = await Browser.OpenAsync(front.BaseAddress);
         await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
         var navigations = 0;
         officer.Page.FrameNavigated += (_, frame) => navigations += frame == officer.Page.MainFrame ? 1 : 0;
@@ -49,16 +35,16 @@ public sealed class TwoProcessLiveTests : IAsyncLifetime
         }
 
         // Only now does a second process start processing: every change the grid shows crossed processes through PostgreSQL.
-        await using var worker = AppProcess.Start(database.ConnectionString, "worker");
-        var final = await PipelineIntegrity.WhenSettledAsync(database, TimeSpan.FromSeconds(60));
+        await using var worker = AppProcess.Start(Database.ConnectionString, "worker");
+        var final = await PipelineIntegrity.WhenSettledAsync(Database, TimeSpan.FromSeconds(60));
         var live = 0;
         foreach (var id in ids)
         {
-            var status = await database.StatusAsync(id);
+            var status = await Database.StatusAsync(id);
             await Expect(officer.Page.GetByTestId($"app-row-{id}")).ToHaveAttributeAsync("data-status", status!);
             live++;
         }
-        var byWorker = await database.ScalarAsync<long>("SELECT count(*) FROM application_audit WHERE from_status = 'VALIDATING' AND actor_id = 'worker'");
+        var byWorker = await Database.ScalarAsync<long>("SELECT count(*) FROM application_audit WHERE from_status = 'VALIDATING' AND actor_id = 'worker'");
 
         ChaosReport.Verdict("two app processes with live updates crossing",
             final.IsClean(Count) && byWorker == Count && live == Count && navigations == 0 && officer.Errors.Count == 0,
