@@ -234,22 +234,23 @@ validate_compose() {
 }
 
 cmd_test() {
-  ensure_chromium
-  ensure_cluster_tools
-  require_pg
-  validate_compose
-  cmd_build
+  prepare_tests
   run_tests "Category!=Benchmark&Category!=ChaosSlow"
 }
 
 # Only the deployment checks: compose validation, then two app processes behind deploy/nginx.conf with Chromium.
 cmd_e2e_cluster() {
+  prepare_tests
+  run_tests "Category=Cluster"
+}
+
+# What every test run needs: Chromium, nginx and docker-compose, PostgreSQL binaries, a valid compose file, a build.
+prepare_tests() {
   ensure_chromium
   ensure_cluster_tools
   require_pg
   validate_compose
   cmd_build
-  run_tests "Category=Cluster"
 }
 
 # SPEC §9's fault drills: each sets up, breaks, checks with SQL and prints PASS or FAIL with its counts (bench/out/chaos.txt).
@@ -404,15 +405,19 @@ replace_section() {
   } >"$file.tmp" && mv "$file.tmp" "$file"
 }
 
+# dev_api_key ROLE: the development API key of that role (appsettings.Development.json, DevelopmentAccounts).
+dev_api_key() {
+  grep -o "\"ApiKey\": *\"cdk_dev_$1[^\"]*\"" "$ROOT/CreditDesk.Web/appsettings.Development.json" | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/'
+}
+
 # wrk prints latencies as 850.00us, 38.51ms or 1.20s: in milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0; else if (v ~ /s$/) printf "%.3f", v * 1000; else print v }'; }
 
 # B1: POST /applications over 32 connections with wrk, against pgbench running the same transaction with 32 clients.
 bench_b1() {
-  local pg_port="$1" app_port key settings app_pid
+  local pg_port="$1" app_port key app_pid
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres bench_b1
-  settings="$ROOT/CreditDesk.Web/appsettings.Development.json"
-  key="$(grep -o '"ApiKey": *"cdk_dev_applicant[^"]*"' "$settings" | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/')"
+  key="$(dev_api_key applicant)"
   app_port="$(free_port 27080)"
   say "B1: starting the app (Release, processing off so only intake is measured) on port $app_port"
   (cd "$ROOT/CreditDesk.Web" && ASPNETCORE_ENVIRONMENT=Development Seed__SampleApplications=false Processing__Enabled=false \
@@ -457,7 +462,7 @@ cmd_webhook() {
   local type="${2:-disbursement.completed}"
   local settings="$ROOT/CreditDesk.Web/appsettings.Development.json"
   local admin secret app amount currency body t signature
-  admin="$(grep -o '"ApiKey": *"cdk_dev_admin[^"]*"' "$settings" | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/')"
+  admin="$(dev_api_key admin)"
   secret="$(tr -d '\n' <"$settings" | grep -o '"Secrets": *\[ *"[^"]*"' | sed -E 's/.*"([^"]*)"$/\1/')"
   app="$(curl -fsS -H "Authorization: Bearer $admin" "$APP_URL/api/v1/applications/$id")" || die "application $id not found at $APP_URL"
   amount="$(sed -E 's/.*"amount":"([0-9.]+)".*/\1/' <<<"$app")"

@@ -17,7 +17,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task A_signed_disbursement_completed_moves_an_approved_application_to_disbursed()
     {
-        var id = await ApprovedApplicationAsync();
+        var id = await api.ApplicationInStatusAsync("APPROVED");
 
         using var response = await SendAsync(Event(id));
 
@@ -31,7 +31,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task A_signed_disbursement_failed_sends_an_approved_application_back_to_review()
     {
-        var id = await ApprovedApplicationAsync();
+        var id = await api.ApplicationInStatusAsync("APPROVED");
 
         using var response = await SendAsync(Event(id, type: BankEvent.DisbursementFailed));
 
@@ -42,7 +42,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task The_second_configured_secret_is_accepted_for_rotation_and_several_v1_values_may_be_sent()
     {
-        var id = await ApprovedApplicationAsync();
+        var id = await api.ApplicationInStatusAsync("APPROVED");
         var body = Event(id, type: BankEvent.AccountVerified);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var oldSignature = WebhookSignature.Sign("whsec_retired", now, body).Split(",v1=")[1];
@@ -56,7 +56,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task Missing_wrong_tampered_stale_and_future_signatures_are_401_and_change_nothing()
     {
-        var id = await ApprovedApplicationAsync();
+        var id = await api.ApplicationInStatusAsync("APPROVED");
         var body = Event(id);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace("ref-", "REF-", StringComparison.Ordinal));
@@ -79,7 +79,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task A_repeated_event_is_a_duplicate_with_no_second_effect_and_a_reused_id_with_another_body_is_409()
     {
-        var id = await ApprovedApplicationAsync();
+        var id = await api.ApplicationInStatusAsync("APPROVED");
         var eventId = $"evt-{Guid.NewGuid():N}";
         var body = Event(id, eventId: eventId);
 
@@ -97,7 +97,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task One_hundred_concurrent_deliveries_of_one_event_apply_exactly_once()
     {
-        var id = await ApprovedApplicationAsync();
+        var id = await api.ApplicationInStatusAsync("APPROVED");
         var body = Event(id);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => SendAsync(body)));
@@ -125,7 +125,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task A_wrong_amount_or_currency_is_422_and_changes_nothing()
     {
-        var id = await ApprovedApplicationAsync();
+        var id = await api.ApplicationInStatusAsync("APPROVED");
 
         using var amount = await SendAsync(Event(id, amount: "4999999.99"));
         using var currency = await SendAsync(Event(id, currency: "EUR"));
@@ -138,7 +138,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task Disbursing_an_application_that_is_not_approved_is_an_invalid_transition_422()
     {
-        var id = await ApprovedApplicationAsync();
+        var id = await api.ApplicationInStatusAsync("APPROVED");
         await api.Database.ExecuteAsync($"UPDATE credit_applications SET status = 'REJECTED' WHERE id = '{id}'");
 
         using var response = await SendAsync(Event(id));
@@ -164,18 +164,6 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     private const int WebhookSignatureLimit = 1024 * 1024;
-
-    private async Task<Guid> ApprovedApplicationAsync()
-    {
-        using var applicant = api.Client(ApplicantKey);
-        using var created = await applicant.PostAsJsonAsync("api/v1/applications", new
-        {
-            country = "CO", full_name = "Mateo Vargas", document = ApplicationTestData.NextCedula(), amount = "5000000.00", monthly_income = "4000000", term_months = 36,
-        });
-        var id = (await JsonAsync(created)).GetProperty("id").GetGuid();
-        await api.Database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'APPROVED' WHERE id = '{id}'");
-        return id;
-    }
 
     private static byte[] Event(Guid applicationId, string type = BankEvent.DisbursementCompleted, string? eventId = null,
         string amount = "5000000.00", string currency = "COP", string reference = "ref-123") =>

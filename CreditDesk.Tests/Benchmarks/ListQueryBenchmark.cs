@@ -43,7 +43,7 @@ public sealed class ListQueryBenchmark(ITestOutputHelper output) : IAsyncLifetim
         await BenchResults.NoteAsync(output, "b3.txt", string.Create(CultureInfo.InvariantCulture,
             $"B3 loaded {Rows} applications with binary COPY in {loading.Elapsed.TotalSeconds:0.0} s (indexes and VACUUM ANALYZE included); table {tableSize}, indexes {indexSize}"));
 
-        const string Columns = "id, country, currency, status, requested_amount, monthly_income, term_months, risk_score, created_at, updated_at, decided_at";
+        const string Columns = ApplicationQueries.SummaryColumns;
         var middleAt = middle.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         var queries = new (string Name, string Sql, string? Api)[]
         {

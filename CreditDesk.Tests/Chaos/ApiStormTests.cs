@@ -28,7 +28,7 @@ public sealed class ApiStormTests(StormFixture api) : IClassFixture<StormFixture
     [Fact]
     public async Task Fifty_concurrent_transitions_of_one_application_let_exactly_one_win_and_write_one_audit_row()
     {
-        var id = await ApplicationInAsync("UNDER_REVIEW");
+        var id = await api.ApplicationInStatusAsync("UNDER_REVIEW");
         using var admin = api.Client(AdminKey);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
@@ -54,7 +54,7 @@ public sealed class ApiStormTests(StormFixture api) : IClassFixture<StormFixture
         var applications = new List<Guid>();
         for (var i = 0; i < Events; i++)
         {
-            applications.Add(await ApplicationInAsync("APPROVED"));
+            applications.Add(await api.ApplicationInStatusAsync("APPROVED"));
         }
         var bodies = applications.Select(id => Disbursement(id)).ToList();
         var deliveries = bodies.SelectMany(body => Enumerable.Repeat(body, Copies)).OrderBy(_ => Random.Shared.Next()).ToList();
@@ -91,7 +91,7 @@ public sealed class ApiStormTests(StormFixture api) : IClassFixture<StormFixture
         using var applicant = api.Client(ApplicantKey);
         using var admin = api.Client(AdminKey);
         using var anonymous = api.Client();
-        var existing = await ApplicationInAsync("UNDER_REVIEW");
+        var existing = await api.ApplicationInStatusAsync("UNDER_REVIEW");
         var before = await TableCountsAsync();
         var statuses = new ConcurrentDictionary<int, int>();
 
@@ -119,18 +119,6 @@ public sealed class ApiStormTests(StormFixture api) : IClassFixture<StormFixture
                 || (SELECT count(*) FROM application_outbox) || ' outbox / ' || (SELECT count(*) FROM webhook_events WHERE outcome = 'processed') || ' webhooks applied / '
                 || (SELECT count(*) FROM credit_applications WHERE status <> 'UNDER_REVIEW') || ' not under review'
             """))!;
-
-    private async Task<Guid> ApplicationInAsync(string status)
-    {
-        using var applicant = api.Client(ApplicantKey);
-        using var created = await applicant.PostAsJsonAsync("api/v1/applications", new
-        {
-            country = "CO", full_name = "Mateo Vargas", document = ApplicationTestData.NextCedula(), amount = "5000000.00", monthly_income = "4000000", term_months = 36,
-        });
-        var id = (await JsonAsync(created)).GetProperty("id").GetGuid();
-        await api.Database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = '{status}' WHERE id = '{id}'");
-        return id;
-    }
 
     private static byte[] Disbursement(Guid applicationId) =>
         JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using CreditDesk.Tests.Support;
 
 namespace CreditDesk.Tests.Chaos;
@@ -18,16 +17,16 @@ public sealed class DatabaseOutageTests
         await ChaosData.SubmitBacklogAsync(database, Backlog);
         await using var node = AppProcess.Start(database.ConnectionString, "chaos-outage", ChaosData.SlowBureau(latencyMilliseconds: 20));
         await node.WaitUntilReadyAsync();
-        await ChaosData.WaitUntilAsync(async () => await DecidedAsync(database) >= Backlog / 4, TimeSpan.FromSeconds(90), "a quarter decided");
+        await ChaosData.WaitUntilAsync(async () => await ChaosData.DecidedAsync(database) >= Backlog / 4, TimeSpan.FromSeconds(90), "a quarter decided");
 
-        var decidedBefore = await DecidedAsync(database);
+        var decidedBefore = await ChaosData.DecidedAsync(database);
         await cluster.StopServerAsync();
         var outageStarted = DateTime.UtcNow;
         using var applicant = node.Client(AppProcess.DevelopmentApplicantKey);
         applicant.Timeout = TimeSpan.FromSeconds(20);
         var readyDuring = await StatusAsync(applicant, "health/ready");
         var liveDuring = await StatusAsync(applicant, "health/live");
-        using var submitDuring = await applicant.PostAsync("api/v1/applications", Body());
+        using var submitDuring = await applicant.PostAsync("api/v1/applications", ChaosData.ColombianJson());
         var submitDuringStatus = (int)submitDuring.StatusCode;
         var retryAfter = submitDuring.Headers.RetryAfter is not null;
         await Task.Delay(TimeSpan.FromSeconds(15) - (DateTime.UtcNow - outageStarted));
@@ -39,7 +38,7 @@ public sealed class DatabaseOutageTests
         }
 
         await node.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
-        using var submitAfter = await applicant.PostAsync("api/v1/applications", Body());
+        using var submitAfter = await applicant.PostAsync("api/v1/applications", ChaosData.ColombianJson());
         var final = await PipelineIntegrity.WhenSettledAsync(database, TimeSpan.FromSeconds(120));
         await node.StopAsync();
 
@@ -50,16 +49,10 @@ public sealed class DatabaseOutageTests
             + $"a submission {submitDuringStatus}{(retryAfter ? " with Retry-After" : "")}; after: a submission {(int)submitAfter.StatusCode}, {final}");
     }
 
-    private static StringContent Body() => new(
-        $$"""{"country":"CO","full_name":"Valentina Torres","document":"{{Infrastructure.ApplicationTestData.NextCedula()}}","amount":"5000000","monthly_income":"4000000","term_months":24}""",
-        Encoding.UTF8, "application/json");
-
     private static async Task<int> StatusAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);
         return (int)response.StatusCode;
     }
 
-    private static Task<long> DecidedAsync(PostgresDatabase database) =>
-        database.ScalarAsync<long>("SELECT count(*) FROM credit_applications WHERE status IN ('APPROVED', 'REJECTED', 'UNDER_REVIEW')");
 }

@@ -22,10 +22,10 @@ public sealed class ProcessKillTests : IAsyncLifetime
         await using (var victim = AppProcess.Start(database.ConnectionString, "chaos-victim", settings))
         {
             // Kill while a batch is claimed and being decided: a quarter done and rows in VALIDATING.
-            await ChaosData.WaitUntilAsync(async () => await DecidedAsync() >= Backlog / 4 && await InFlightAsync() >= 8,
+            await ChaosData.WaitUntilAsync(async () => await ChaosData.DecidedAsync(database) >= Backlog / 4 && await InFlightAsync() >= 8,
                 TimeSpan.FromSeconds(90), "a quarter decided with a batch in flight");
             await victim.KillAsync();
-            decidedAtKill = await DecidedAsync();
+            decidedAtKill = await ChaosData.DecidedAsync(database);
             inFlightAtKill = await InFlightAsync();
         }
 
@@ -40,6 +40,4 @@ public sealed class ProcessKillTests : IAsyncLifetime
     private Task<long> InFlightAsync() =>
         database.ScalarAsync<long>("SELECT count(*) FROM credit_applications WHERE status = 'VALIDATING'");
 
-    private Task<long> DecidedAsync() =>
-        database.ScalarAsync<long>("SELECT count(*) FROM credit_applications WHERE status IN ('APPROVED', 'REJECTED', 'UNDER_REVIEW')");
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using CreditDesk.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -14,14 +13,12 @@ public sealed class TwoProcessLiveTests : DatabaseAndBrowser
     {
         await using var front = AppProcess.Start(Database.ConnectionString, "front", ChaosData.NoProcessing);
         await front.WaitUntilReadyAsync();
-        await ChaosData.WaitUntilAsync(async () => await Database.ScalarAsync<long>("SELECT count(*) FROM api_keys") >= 3, TimeSpan.FromSeconds(30), "development keys");
+        await Database.WaitForDevelopmentAccountsAsync();
         using var applicant = front.Client(AppProcess.DevelopmentApplicantKey);
         var ids = new List<Guid>();
         for (var i = 0; i < Count; i++)
         {
-            using var response = await applicant.PostAsync("api/v1/applications", new StringContent(
-                $$"""{"country":"CO","full_name":"Sofía Ramírez","document":"{{Infrastructure.ApplicationTestData.NextCedula()}}","amount":"5000000","monthly_income":"4000000","term_months":24}""",
-                Encoding.UTF8, "application/json"));
+            using var response = await applicant.PostAsync("api/v1/applications", ChaosData.ColombianJson());
             ids.Add((await ApiFixture.JsonAsync(response)).GetProperty("id").GetGuid());
         }
 

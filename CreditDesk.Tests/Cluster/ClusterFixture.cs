@@ -27,7 +27,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         // One node first: it migrates and seeds the development users; the second starts on a ready schema.
         Front = AppProcess.Start(Database.ConnectionString, "node-front", new Dictionary<string, string?> { ["Processing:Enabled"] = "false" });
         await Front.WaitUntilReadyAsync();
-        await WaitForUsersAsync();
+        await Database.WaitForDevelopmentAccountsAsync();
         Worker = AppProcess.Start(Database.ConnectionString, "node-worker");
         await Worker.WaitUntilReadyAsync();
 
@@ -48,16 +48,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         using var response = await http.GetAsync("health/ready");
         response.EnsureSuccessStatusCode();
         return response.Headers.TryGetValues("X-CreditDesk-Node", out var values) ? values.Single() : null;
-    }
-
-    private async Task WaitForUsersAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Database.ScalarAsync<long>("SELECT count(*) FROM identity_users") < 3)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The development users were not seeded.");
-            await Task.Delay(100);
-        }
     }
 
     public async Task DisposeAsync()

@@ -162,10 +162,7 @@ public sealed class AppProcess : IAsyncDisposable
         {
             return;
         }
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await TerminateAsync(process.Id);
         using var wait = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         try
         {
@@ -175,6 +172,13 @@ public sealed class AppProcess : IAsyncDisposable
         {
             await KillAsync();
         }
+    }
+
+    /// <summary>Sends SIGTERM (.NET's Process.Kill only sends SIGKILL).</summary>
+    internal static async Task TerminateAsync(int processId)
+    {
+        using var kill = Process.Start("kill", ["-TERM", processId.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>Resident memory of the process in bytes, from /proc (what the kernel charges for it).</summary>

@@ -26,12 +26,7 @@ public class BrowserFixture : IAsyncLifetime
         await Database.InitializeAsync();
         App = new AppHost(Database.ConnectionString, Settings);
         await App.StartAndWaitUntilReadyAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Database.ScalarAsync<long>("SELECT count(*) FROM identity_users") < 3)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The development users were not seeded.");
-            await Task.Delay(100);
-        }
+        await Database.WaitForDevelopmentAccountsAsync();
         await Browser.InitializeAsync();
     }
 

@@ -45,6 +45,17 @@ public static class Db
         }
     }
 
+    /// <summary>Waits until a Development node has seeded the three demo users and their API keys.</summary>
+    public static async Task WaitForDevelopmentAccountsAsync(this PostgresDatabase database)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await database.ScalarAsync<long>("SELECT (SELECT count(*) FROM identity_users) + (SELECT count(*) FROM api_keys)") < 6)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The development users and API keys were not seeded.");
+            await Task.Delay(100);
+        }
+    }
+
     public static Task<string?> StatusAsync(this PostgresDatabase database, Guid id) =>
         database.ScalarAsync<string>($"SELECT status FROM credit_applications WHERE id = '{id}'");
 }

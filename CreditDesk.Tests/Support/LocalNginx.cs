@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
 
 namespace CreditDesk.Tests.Support;
@@ -118,10 +117,7 @@ public sealed class LocalNginx : IAsyncDisposable
         {
             return;
         }
-        using (var quit = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await quit.WaitForExitAsync();
-        }
+        await AppProcess.TerminateAsync(process.Id);
         await process.WaitForExitAsync();
         process.Dispose();
         process = null;
