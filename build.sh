@@ -136,7 +136,14 @@ run_cluster_dir() {
 
 # ---------------------------------------------------------------- commands
 
+# The app reads and writes numbers by the person's culture (InvariantGlobalization is off): .NET needs ICU for that.
+ensure_icu() {
+  ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so' && return 0
+  apt_install libicu-dev /usr/bin/icuinfo
+}
+
 cmd_build() {
+  ensure_icu
   say "Restoring and building ($CONFIGURATION)"
   dotnet tool restore >/dev/null
   dotnet build CreditDesk.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly

@@ -5,6 +5,7 @@ using CreditDesk.Infrastructure.Pii;
 using CreditDesk.Infrastructure.Processing;
 using CreditDesk.Web.Api;
 using CreditDesk.Web.Components;
+using CreditDesk.Web.Localization;
 using CreditDesk.Web.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -61,6 +62,7 @@ public static class Extensions
         services.AddCreditDeskRateLimits(configuration);
         services.AddOpenApi();
 
+        services.AddDeskCultures();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
         return builder;
@@ -89,6 +91,7 @@ public static class Extensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
+        app.UseRequestLocalization();
 
         app.MapOpenApi();
         app.MapApplicationsApi();

@@ -102,6 +102,33 @@ public static partial class ApplicationFormRules
             : null;
     }
 
+    /// <summary>Why a typed amount could not be read, with an example written the culture's way.</summary>
+    public static string MoneyInputError(MoneyReadingError error, string what, IFormatProvider culture)
+    {
+        var example = MoneyText.Format(15_000.5m, culture);
+        return error switch
+        {
+            MoneyReadingError.MisplacedGrouping => $"The {what} has a thousands separator in the wrong place: type it like {example}, or with no separators.",
+            MoneyReadingError.TooManyDecimals => $"The {what} can have at most two decimals: type it like {example}.",
+            _ => $"Type the {what} with digits only, like {example}.",
+        };
+    }
+
+    /// <summary>A typed term in months: a whole number, never clamped into range.</summary>
+    public static (int? Months, string? Error) ReadTerm(string? text)
+    {
+        var typed = text?.Trim() ?? "";
+        if (typed.Length == 0)
+        {
+            return (null, "Enter the term in months.");
+        }
+        if (!typed.All(char.IsAsciiDigit) || !int.TryParse(typed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var months))
+        {
+            return (null, $"Type the term as a whole number of months, from {MinimumTermMonths} to {MaximumTermMonths}.");
+        }
+        return (months, TermError(months));
+    }
+
     public static string? TermError(int? termMonths) =>
         termMonths is >= MinimumTermMonths and <= MaximumTermMonths
             ? null

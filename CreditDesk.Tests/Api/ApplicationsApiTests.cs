@@ -59,6 +59,23 @@ public sealed class ApplicationsApiTests(ApiFixture api) : IClassFixture<ApiFixt
         Assert.Equal(["document", "full_name", "monthly_income", "term_months"], all);
     }
 
+    [Theory]
+    [InlineData("15.000")]
+    [InlineData("15,000.00")]
+    [InlineData("1e5")]
+    [InlineData("2500,50")]
+    public async Task Create_refuses_a_money_string_it_could_misread_with_a_field_error(string amount)
+    {
+        using var client = api.Client(ApplicantKey);
+        var before = await api.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications");
+
+        using var response = await client.PostAsJsonAsync("api/v1/applications", Body(amount: amount));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.True((await JsonAsync(response)).GetProperty("errors").TryGetProperty("amount", out _));
+        Assert.Equal(before, await api.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications"));
+    }
+
     [Fact]
     public async Task Create_answers_409_for_a_second_active_application_of_the_same_person()
     {

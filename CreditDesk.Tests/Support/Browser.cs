@@ -27,12 +27,13 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>A new browser context (its own cookies) with console errors, failed requests and page errors collected.</summary>
-    public async Task<BrowserPage> OpenAsync(Uri baseAddress)
+    public async Task<BrowserPage> OpenAsync(Uri baseAddress, string locale = "en-US")
     {
         var context = await Instance.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+            Locale = locale,
         });
         var page = await context.NewPageAsync();
         var session = new BrowserPage(context, page);

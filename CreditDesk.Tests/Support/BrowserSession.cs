@@ -38,7 +38,7 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A new browser context (its own cookies) on the app.</summary>
-    public Task<BrowserPage> OpenAsync() => Browser.OpenAsync(App.BaseAddress);
+    public Task<BrowserPage> OpenAsync(string locale = "en-US") => Browser.OpenAsync(App.BaseAddress, locale);
 }
 
 public sealed class BrowserPage(IBrowserContext context, IPage page) : IAsyncDisposable

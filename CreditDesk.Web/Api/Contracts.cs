@@ -12,7 +12,10 @@ public static class WireMoney
 {
     public static string Format(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
-    /// <summary>Accepts a JSON string ("15000.00") or number (15000); refuses exponents, thousands separators and non-numbers.</summary>
+    /// <summary>
+    /// Accepts a JSON string ("15000.00") or number (15000); refuses exponents, thousands separators, non-numbers and
+    /// strings with more than two decimals ("15.000" is not quietly fifteen).
+    /// </summary>
     public static bool TryRead(JsonElement element, out decimal amount)
     {
         amount = 0;
@@ -20,7 +23,7 @@ public static class WireMoney
         {
             JsonValueKind.Number => element.TryGetDecimal(out amount),
             JsonValueKind.String => decimal.TryParse(element.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint,
-                CultureInfo.InvariantCulture, out amount),
+                CultureInfo.InvariantCulture, out amount) && amount.Scale <= Domain.Money.Decimals,
             _ => false,
         };
     }

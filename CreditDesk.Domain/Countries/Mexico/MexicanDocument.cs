@@ -59,9 +59,9 @@ public sealed partial class MexicanDocument : IDocumentValidator
     {
         // The 17th character is a digit for people born before 2000 and a letter from 2000 on.
         var century = char.IsAsciiDigit(text[16]) ? 1900 : 2000;
-        var year = century + int.Parse(text.AsSpan(4, 2));
-        var month = int.Parse(text.AsSpan(6, 2));
-        var day = int.Parse(text.AsSpan(8, 2));
+        var year = century + int.Parse(text.AsSpan(4, 2), System.Globalization.CultureInfo.InvariantCulture);
+        var month = int.Parse(text.AsSpan(6, 2), System.Globalization.CultureInfo.InvariantCulture);
+        var day = int.Parse(text.AsSpan(8, 2), System.Globalization.CultureInfo.InvariantCulture);
         return month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
             ? new DateOnly(year, month, day)
             : null;

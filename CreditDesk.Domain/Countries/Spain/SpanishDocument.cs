@@ -28,7 +28,7 @@ public sealed class SpanishDocument : IDocumentValidator
                 "A DNI is 8 digits followed by a letter; a NIE starts with X, Y or Z, then 7 digits and a letter.");
         }
 
-        var expected = CheckLetters[(int)(long.Parse(digits) % 23)];
+        var expected = CheckLetters[(int)(long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) % 23)];
         return text[8] == expected
             ? DocumentCheck.Valid(text)
             : DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "The control letter does not match the number; please check it.");
