@@ -4,7 +4,7 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props CreditDesk.sln ./
 COPY CreditDesk.Domain/CreditDesk.Domain.csproj CreditDesk.Domain/
 COPY CreditDesk.Infrastructure/CreditDesk.Infrastructure.csproj CreditDesk.Infrastructure/
-COPY CreditDesk.Web/CreditDesk.Web.csproj CreditDesk.Web/BlazorScript.targets CreditDesk.Web/
+COPY CreditDesk.Web/CreditDesk.Web.csproj CreditDesk.Web/
 RUN dotnet restore CreditDesk.Web/CreditDesk.Web.csproj
 COPY CreditDesk.Domain/ CreditDesk.Domain/
 COPY CreditDesk.Infrastructure/ CreditDesk.Infrastructure/

@@ -9,7 +9,10 @@ using CreditDesk.Web.Localization;
 using CreditDesk.Web.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Radzen;
+using CreditDesk.Web.Components.Applications;
+using CreditDesk.Web.Components.Live;
+using CreditDesk.Web.Components.Ops;
+using MudBlazor.Services;
 using Serilog;
 using Serilog.Formatting.Json;
 
@@ -64,7 +67,10 @@ public static class Extensions
 
         services.AddDeskCultures();
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
+        services.AddMudServices();
+        services.AddScoped<CircuitLiveUpdates>();
+        services.AddScoped<ApplicationsDesk>();
+        services.AddScoped<OpsBoard>();
         return builder;
     }
 

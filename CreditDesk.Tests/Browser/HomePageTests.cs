@@ -7,7 +7,7 @@ namespace CreditDesk.Tests.Browser;
 public sealed class HomePageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task Choosing_a_country_in_the_Radzen_dropdown_shows_the_server_rendered_facts_without_console_errors()
+    public async Task Choosing_a_country_in_the_dropdown_shows_the_server_rendered_facts_without_console_errors()
     {
         await using var browser = await fixture.OpenAsync();
         var blazorScriptStatuses = new List<int>();
@@ -30,7 +30,8 @@ public sealed class HomePageTests(BrowserFixture fixture) : IClassFixture<Browse
         await Expect(browser.Page.GetByTestId("home-document-check")).ToHaveAttributeAsync("data-valid", "true");
         await browser.ScreenshotAsync("home");
 
-        Assert.Equal([200], blazorScriptStatuses.Distinct());
+        Assert.NotEmpty(blazorScriptStatuses);
+        Assert.All(blazorScriptStatuses, status => Assert.Contains(status, new[] { 200, 304 }));
         browser.AssertNoConsoleErrors();
     }
 

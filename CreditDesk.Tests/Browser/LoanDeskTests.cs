@@ -18,8 +18,8 @@ public sealed class LoanDeskTests(BrowserFixture fixture) : IClassFixture<Browse
         page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
 
         await browser.ChooseAsync("apply-country", "Brazil");
-        await Expect(page.GetByTestId("apply-document-label")).ToContainTextAsync("CPF");
-        await Expect(page.GetByTestId("apply-amount-label")).ToContainTextAsync("BRL");
+        await Expect(page.GetByTestId("apply-document")).ToHaveAccessibleNameAsync("CPF");
+        await Expect(page.GetByTestId("apply-amount")).ToHaveAccessibleNameAsync("Requested amount (BRL)");
         await page.GetByTestId("apply-full-name").FillAsync("Beatriz Oliveira Souza");
         await page.GetByTestId("apply-document").FillAsync("529.982.247-25");
         await page.GetByTestId("apply-amount").FillAsync("30000");

@@ -66,12 +66,13 @@ public sealed class BrowserPage(IBrowserContext context, IPage page) : IAsyncDis
     public Task WaitForCircuitAsync() =>
         Expect(Page.GetByTestId("circuit")).ToHaveAttributeAsync("data-interactive", "true", new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 });
 
-    /// <summary>Opens a Radzen dropdown and picks an option by its text.</summary>
+    /// <summary>Opens a MudSelect and picks an option by its text, as a person does with the mouse.</summary>
     public async Task ChooseAsync(string testId, string option)
     {
         await Page.GetByTestId(testId).ClickAsync();
-        var item = Page.Locator(".rz-popup:visible").GetByRole(AriaRole.Option, new LocatorGetByRoleOptions { Name = option, Exact = true });
+        var item = Page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex($"^\\s*{System.Text.RegularExpressions.Regex.Escape(option)}\\s*$") });
         await item.ClickAsync();
+        await Expect(Page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
 
     public async Task ScreenshotAsync(string name)

@@ -1,6 +1,6 @@
 namespace CreditDesk.Web.Security;
 
-/// <summary>CSP and the usual headers. Blazor Server and Radzen need inline styles and a WebSocket back to the origin; nothing else.</summary>
+/// <summary>CSP and the usual headers. Blazor Server and MudBlazor need inline styles (theme variables, positions) and a WebSocket back to the origin; no unsafe-eval, no inline script.</summary>
 public static class SecurityHeaders
 {
     private const string ContentSecurityPolicy =

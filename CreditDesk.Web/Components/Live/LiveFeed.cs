@@ -1,6 +1,6 @@
 using CreditDesk.Infrastructure.Events;
 
-namespace CreditDesk.Web.Components.Applications;
+namespace CreditDesk.Web.Components.Live;
 
 /// <summary>
 /// A component's subscription to application events: waits for the first event, gathers whatever else arrives within a

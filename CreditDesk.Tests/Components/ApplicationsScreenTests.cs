@@ -1,0 +1,108 @@
+using Bunit;
+using CreditDesk.Infrastructure.Access;
+using CreditDesk.Infrastructure.Applications;
+using CreditDesk.Infrastructure.Events;
+using CreditDesk.Tests.Infrastructure;
+using CreditDesk.Tests.Support;
+using CreditDesk.Web.Components.Applications;
+using CreditDesk.Web.Components.Live;
+using CreditDesk.Web.Security;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using ApplicationsPage = CreditDesk.Web.Components.Pages.Applications;
+
+namespace CreditDesk.Tests.Components;
+
+/// <summary>The applications screen on a real database, with live events published in process as the listener would.</summary>
+public sealed class ApplicationsScreenTests : DeskComponentContext, IAsyncLifetime
+{
+    private readonly PostgresDatabase database = new();
+    private PipelineHost? node;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        node = await PipelineHost.StartAsync(database.ConnectionString, new Dictionary<string, string?> { ["Processing:Enabled"] = "false" });
+        Services.AddSingleton(node.Get<ApplicationQueries>());
+        Services.AddSingleton(node.Get<ApplicationEventHub>());
+        Services.AddSingleton(node.Get<StatusChanges>());
+        Services.AddScoped<CircuitLiveUpdates>();
+        Services.AddScoped<ApplicationsDesk>();
+        Services.AddScoped<CurrentCaller>();
+        SignInAs("officer-1", Roles.Officer);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeComponentsAsync();
+        if (node is not null)
+        {
+            await node.DisposeAsync();
+        }
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_live_status_change_is_shown_in_place_and_highlighted_without_a_reload()
+    {
+        var id = await node!.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        RenderPopovers();
+        var screen = Render<ApplicationsPage>();
+        var row = screen.WaitForElement($"[data-testid=app-row-{id}]");
+        Assert.Equal("PENDING", row.GetAttribute("data-status"));
+
+        node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "APPROVED", "VALIDATING", DateTimeOffset.UtcNow));
+
+        screen.WaitForAssertion(() =>
+        {
+            Assert.Equal("APPROVED", screen.Find($"[data-testid=app-row-{id}]").GetAttribute("data-status"));
+            Assert.Contains("cd-flash", screen.Find($"[data-testid=app-row-{id}]").Closest("tr")!.ClassList);
+        });
+    }
+
+    [Fact]
+    public async Task A_new_application_appears_on_the_first_page_highlighted()
+    {
+        RenderPopovers();
+        var screen = Render<ApplicationsPage>();
+        screen.WaitForElement("[data-testid=applications-grid]");
+
+        var id = await node!.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "PENDING", null, DateTimeOffset.UtcNow));
+
+        screen.WaitForAssertion(() => Assert.Contains("cd-flash", screen.Find($"[data-testid=app-row-{id}]").Closest("tr")!.ClassList), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Filters_come_from_the_query_string_and_a_filter_change_goes_back_into_it()
+    {
+        var colombian = await node!.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        var spanish = await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Spanish());
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("applications?country=ES");
+        RenderPopovers();
+
+        var screen = Render<ApplicationsPage>();
+
+        screen.WaitForElement($"[data-testid=app-row-{spanish}]");
+        Assert.Empty(screen.FindAll($"[data-testid=app-row-{colombian}]"));
+        await screen.Find("[data-testid=status-count-PENDING]").ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
+        Assert.EndsWith("applications?country=ES&status=PENDING", navigation.Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_screen_holds_one_live_subscription_for_the_grid_and_an_open_detail()
+    {
+        var id = await node!.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        var hub = node.Get<ApplicationEventHub>();
+        var before = hub.SubscriberCount;
+        RenderPopovers();
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        Render<ApplicationsPage>(p => p.Add(page => page.Id, id));
+
+        dialogs.WaitForAssertion(() => Assert.NotEmpty(dialogs.FindAll("[data-testid=app-detail]")), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(before + 1, hub.SubscriberCount);
+    }
+}

@@ -1,0 +1,76 @@
+using Bunit;
+using CreditDesk.Infrastructure.Access;
+using CreditDesk.Infrastructure.Applications;
+using CreditDesk.Tests.Support;
+using CreditDesk.Web.Components.Applications;
+using CreditDesk.Web.Security;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CreditDesk.Tests.Components;
+
+public sealed class StatusChangeTests : DeskComponentContext, IAsyncLifetime
+{
+    private readonly PostgresDatabase database = new();
+    private PipelineHost? node;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        node = await PipelineHost.StartAsync(database.ConnectionString, new Dictionary<string, string?> { ["Processing:Enabled"] = "false" });
+        Services.AddSingleton(node.Get<StatusChanges>());
+        Services.AddScoped<CurrentCaller>();
+        SignInAs("admin-1", Roles.Admin);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        if (node is not null)
+        {
+            await node.DisposeAsync();
+        }
+        await database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Offers_only_the_given_next_statuses_and_enables_Apply_once_a_reason_is_typed()
+    {
+        var popovers = RenderPopovers();
+        var box = Render<StatusChange>(p => p.Add(s => s.Id, Guid.CreateVersion7()).Add(s => s.Current, "UNDER_REVIEW")
+            .Add(s => s.NextStatuses, ["APPROVED", "REJECTED"]));
+        Assert.True(box.Find("[data-testid=status-apply]").HasAttribute("disabled"));
+
+        await box.Find("[data-testid=status-select]").MouseDownAsync(new MouseEventArgs());
+        var options = popovers.WaitForElements(".mud-popover-open .mud-list-item");
+        Assert.Equal(["APPROVED", "REJECTED"], options.Select(o => o.TextContent.Trim()));
+        await options[0].ClickAsync(new MouseEventArgs());
+        Assert.True(box.Find("[data-testid=status-apply]").HasAttribute("disabled"));
+
+        box.Find("[data-testid=status-reason]").Input("Income verified with payslips");
+
+        box.WaitForAssertion(() => Assert.False(box.Find("[data-testid=status-apply]").HasAttribute("disabled")));
+    }
+
+    [Fact]
+    public async Task Applying_moves_the_application_and_writes_the_reason_to_the_audit()
+    {
+        var submission = node!.Get<ApplicationSubmission>();
+        var id = await Infrastructure.ApplicationTestData.SubmitAsync(submission, Infrastructure.ApplicationTestData.Colombian());
+        await database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW' WHERE id = '{id}'");
+        var changed = false;
+        var popovers = RenderPopovers();
+        var box = Render<StatusChange>(p => p.Add(s => s.Id, id).Add(s => s.Current, "UNDER_REVIEW")
+            .Add(s => s.NextStatuses, ["APPROVED", "REJECTED"]).Add(s => s.OnChanged, () => changed = true));
+
+        await box.Find("[data-testid=status-select]").MouseDownAsync(new MouseEventArgs());
+        await popovers.WaitForElements(".mud-popover-open .mud-list-item").Single(o => o.TextContent.Trim() == "REJECTED").ClickAsync(new MouseEventArgs());
+        box.Find("[data-testid=status-reason]").Input("Payslips do not match the declared income");
+        await box.Find("[data-testid=status-apply]").ClickAsync(new MouseEventArgs());
+
+        box.WaitForAssertion(() => Assert.Contains("Moved to REJECTED", box.Find("[data-testid=status-message]").TextContent, StringComparison.Ordinal));
+        Assert.True(changed);
+        Assert.Equal("REJECTED", await database.StatusAsync(id));
+        Assert.Equal("Payslips do not match the declared income",
+            await database.ScalarAsync<string>($"SELECT reason FROM application_audit WHERE application_id = '{id}' AND to_status = 'REJECTED'"));
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using CreditDesk.Domain;
+using CreditDesk.Domain.Decisions;
+
+namespace CreditDesk.Web.Components.Applications;
+
+/// <summary>
+/// A rule's observed value and threshold as a person reads them: ratios as percentages, money in the application's
+/// currency, yes/no for flags, scores as numbers. Stored rule results carry no unit, so it follows from the rule's name.
+/// </summary>
+public static class RuleValues
+{
+    private static readonly HashSet<string> Ratios = ["payment_to_income", "debt_to_income", "declared_income_matches_bureau"];
+    private static readonly HashSet<string> Amounts = ["minimum_income", "maximum_amount", "amount_to_annual_income", "amount_requires_review"];
+    private static readonly HashSet<string> Flags = ["active_defaults", "bureau_data_available"];
+
+    public static string Format(RuleResult rule, decimal? value, string currency, CultureInfo culture) => value switch
+    {
+        null => "—",
+        { } v when Ratios.Contains(rule.Name) => v.ToString("P1", culture),
+        { } v when Amounts.Contains(rule.Name) => $"{MoneyText.Format(v, culture)} {currency}",
+        { } v when Flags.Contains(rule.Name) => v == 1 ? "yes" : "no",
+        { } v => v.ToString("0.##", culture),
+    };
+
+    public static string Operator(FailsWhen failsWhen) => failsWhen switch
+    {
+        FailsWhen.Below => "<",
+        FailsWhen.AtLeast => "≥",
+        FailsWhen.Above => ">",
+        _ => "=",
+    };
+}

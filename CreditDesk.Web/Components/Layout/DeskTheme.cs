@@ -1,0 +1,30 @@
+using MudBlazor;
+
+namespace CreditDesk.Web.Components.Layout;
+
+/// <summary>The desk's palette: MudBlazor's defaults with status colours that keep 4.5:1 contrast on white and on dark.</summary>
+public static class DeskTheme
+{
+    public static readonly MudTheme Theme = new()
+    {
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#1b5e9f",
+            Secondary = "#5c4d9a",
+            Success = "#1b7f3b",
+            Warning = "#9a5b00",
+            Error = "#c62828",
+            Info = "#1565c0",
+            AppbarBackground = "#1b3a5c",
+        },
+        PaletteDark = new PaletteDark
+        {
+            Primary = "#7cb4ee",
+            Secondary = "#b3a6ea",
+            Success = "#6fcf8f",
+            Warning = "#f0b45a",
+            Error = "#ff8a80",
+            Info = "#82b9f5",
+        },
+    };
+}
