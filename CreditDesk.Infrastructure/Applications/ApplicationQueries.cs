@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CreditDesk.Domain.Bureaus;
+using CreditDesk.Domain.Countries;
 using CreditDesk.Domain.Decisions;
 using CreditDesk.Domain.Documents;
 using CreditDesk.Infrastructure.Access;
@@ -20,10 +21,10 @@ public sealed record ApplicationFilter(
     DateTimeOffset? CreatedTo = null,
     decimal? MinAmount = null,
     decimal? MaxAmount = null,
-    string? IdPrefix = null);
+    string? Search = null);
 
 public sealed record ApplicationSummary(
-    Guid Id, string Country, string Currency, string Status, decimal Amount, decimal MonthlyIncome, int TermMonths,
+    Guid Id, string Reference, string Country, string Currency, string Status, decimal Amount, decimal MonthlyIncome, int TermMonths,
     int? RiskScore, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DecidedAt)
 {
     public decimal EstimatedMonthlyPayment => new LoanRequest(Amount, MonthlyIncome, TermMonths).EstimatedMonthlyPayment;
@@ -77,7 +78,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
     public const int MaxPageSize = 200;
     /// <summary>The columns of a list row (benchmarks time the same SQL).</summary>
     public const string SummaryColumns =
-        "id, country, currency, status, requested_amount, monthly_income, term_months, risk_score, created_at, updated_at, decided_at";
+        "id, reference, country, currency, status, requested_amount, monthly_income, term_months, risk_score, created_at, updated_at, decided_at";
 
     public async Task<ApplicationPage> ListAsync(Caller caller, ApplicationFilter filter, int limit, PageCursor? after, CancellationToken cancellationToken)
     {
@@ -188,11 +189,11 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
             return null;
         }
         var summary = ReadSummary(reader);
-        var keyId = reader.GetString(11);
-        var fullName = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(12));
-        var document = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(13));
-        var rules = reader.IsDBNull(14) ? [] : JsonSerializer.Deserialize<List<RuleResult>>(reader.GetString(14), Json.Options) ?? [];
-        var bureau = reader.IsDBNull(15) ? null : JsonSerializer.Deserialize<BureauReport>(reader.GetString(15), Json.Options);
+        var keyId = reader.GetString(12);
+        var fullName = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(13));
+        var document = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(14));
+        var rules = reader.IsDBNull(15) ? [] : JsonSerializer.Deserialize<List<RuleResult>>(reader.GetString(15), Json.Options) ?? [];
+        var bureau = reader.IsDBNull(16) ? null : JsonSerializer.Deserialize<BureauReport>(reader.GetString(16), Json.Options);
         return new ApplicationDetail(summary, fullName, caller.IsAdmin ? document : DocumentText.Mask(document), !caller.IsAdmin, rules, bureau);
     }
 
@@ -231,7 +232,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
         return events;
     }
 
-    private static List<string> Where(NpgsqlCommand command, Caller caller, ApplicationFilter filter)
+    private List<string> Where(NpgsqlCommand command, Caller caller, ApplicationFilter filter)
     {
         var where = new List<string>();
         void Add(string condition, string name, object value)
@@ -267,25 +268,46 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
         {
             Add("requested_amount <= @max", "max", max);
         }
-        if (!string.IsNullOrWhiteSpace(filter.IdPrefix))
+        if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var prefix = filter.IdPrefix.Trim().ToLowerInvariant();
-            if (Guid.TryParse(prefix, out var exact))
-            {
-                Add("id = @exact_id", "exact_id", exact);
-            }
-            else
-            {
-                Add("id::text LIKE @id_prefix", "id_prefix", new string(prefix.Where(c => char.IsAsciiHexDigit(c) || c == '-').ToArray()) + "%");
-            }
+            var (condition, name, value) = SearchCondition(filter.Search);
+            Add(condition, name, value);
         }
         return where;
+    }
+
+    /// <summary>
+    /// What a search box finds, exactly: a reference (ES-2026-000123), a whole id, or an identity document valid in
+    /// some country (matched through the keyed hash, never in clear); anything else is taken as the start of an id.
+    /// </summary>
+    private (string Condition, string Name, object Value) SearchCondition(string search)
+    {
+        if (ApplicationReference.TryNormalize(search, out var reference))
+        {
+            return ("reference = @reference", "reference", reference);
+        }
+        var text = search.Trim().ToLowerInvariant();
+        if (Guid.TryParse(text, out var exact))
+        {
+            return ("id = @exact_id", "exact_id", exact);
+        }
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var document = DocumentText.Normalize(search);
+        var hashes = CountryRegistry.All
+            .Where(policy => policy.Document.Validate(document, today).IsValid)
+            .Select(policy => cipher.DocumentHash(policy.Code, document))
+            .ToArray();
+        if (hashes.Length > 0)
+        {
+            return ("document_hash = ANY(@document_hashes)", "document_hashes", hashes);
+        }
+        return ("id::text LIKE @id_prefix", "id_prefix", new string(text.Where(c => char.IsAsciiHexDigit(c) || c == '-').ToArray()) + "%");
     }
 
     private static string Clause(List<string> where) => where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
 
     private static ApplicationSummary ReadSummary(NpgsqlDataReader reader) => new(
-        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetDecimal(4), reader.GetDecimal(5),
-        reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetFieldValue<DateTimeOffset>(8),
-        reader.GetFieldValue<DateTimeOffset>(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10));
+        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetDecimal(5),
+        reader.GetDecimal(6), reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetInt32(8), reader.GetFieldValue<DateTimeOffset>(9),
+        reader.GetFieldValue<DateTimeOffset>(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
 }

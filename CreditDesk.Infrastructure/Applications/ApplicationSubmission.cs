@@ -13,7 +13,7 @@ namespace CreditDesk.Infrastructure.Applications;
 /// <summary>The outcome of a submission.</summary>
 public abstract record SubmissionResult
 {
-    public sealed record Created(Guid Id, ApplicationStatus Status, DateTimeOffset CreatedAt) : SubmissionResult;
+    public sealed record Created(Guid Id, string Reference, ApplicationStatus Status, DateTimeOffset CreatedAt) : SubmissionResult;
 
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : SubmissionResult;
 
@@ -58,11 +58,13 @@ public sealed class ApplicationSubmission(
 
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(Command("""
-            INSERT INTO credit_applications (id, country, currency, status, requested_amount, monthly_income, term_months,
+            INSERT INTO credit_applications (id, reference, country, currency, status, requested_amount, monthly_income, term_months,
                 full_name_cipher, document_cipher, pii_key_id, document_hash, applicant_user_id, created_at, updated_at)
-            VALUES (@id, @country, @currency, @status, @amount, @income, @term, @name, @document, @key, @hash, @user, @now, @now)
+            VALUES (@id, @reference_prefix || lpad(nextval('application_reference_seq')::text, 6, '0'), @country, @currency, @status,
+                @amount, @income, @term, @name, @document, @key, @hash, @user, @now, @now)
+            RETURNING reference
             """,
-            ("id", id), ("country", policy.Code), ("currency", policy.Currency), ("status", pending),
+            ("id", id), ("reference_prefix", ApplicationReference.Prefix(policy.Code, now)), ("country", policy.Code), ("currency", policy.Currency), ("status", pending),
             ("amount", Domain.Money.RoundToCents(form.Amount!.Value)), ("income", Domain.Money.RoundToCents(form.MonthlyIncome!.Value)),
             ("term", form.TermMonths!.Value), ("name", name.Data), ("document", encryptedDocument.Data), ("key", name.KeyId),
             ("hash", cipher.DocumentHash(policy.Code, document)), ("user", (object?)applicantUserId ?? DBNull.Value), ("now", now)));
@@ -74,10 +76,13 @@ public sealed class ApplicationSubmission(
             INSERT INTO application_outbox (application_id, available_at, trace_parent, created_at)
             VALUES (@id, @now, @trace, @now)
             """, ("id", id), ("now", now), ("trace", (object?)Activity.Current?.Id ?? DBNull.Value)));
+        string reference;
         try
         {
             // A batch without an explicit transaction runs as one implicit transaction: all three rows or none.
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            reference = reader.GetString(0);
         }
         catch (PostgresException exception) when (exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: OneActivePerPerson })
         {
@@ -87,7 +92,7 @@ public sealed class ApplicationSubmission(
         activity?.SetTag("creditdesk.application_id", id);
         CreditDeskTelemetry.ApplicationsCreated.Add(1, new KeyValuePair<string, object?>("country", policy.Code));
         wakeup.Signal();
-        return new SubmissionResult.Created(id, ApplicationStatus.Pending, now);
+        return new SubmissionResult.Created(id, reference, ApplicationStatus.Pending, now);
     }
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)

@@ -4,6 +4,7 @@ namespace CreditDesk.Infrastructure.Persistence;
 public sealed class ApplicationRecord
 {
     public Guid Id { get; set; }
+    public string Reference { get; set; } = "";
     public string Country { get; set; } = "";
     public string Currency { get; set; } = "";
     public string Status { get; set; } = "";

@@ -77,6 +77,29 @@ public sealed class ApplicationsApiTests(ApiFixture api) : IClassFixture<ApiFixt
     }
 
     [Fact]
+    public async Task Every_application_gets_a_human_reference_and_is_found_exactly_by_it_or_by_its_document()
+    {
+        using var client = api.Client(ApplicantKey);
+        using var staff = api.Client(OfficerKey);
+        var document = ApplicationTestData.NextCedula();
+        using var created = await client.PostAsJsonAsync("api/v1/applications", Body(document));
+        var application = await JsonAsync(created);
+        var reference = application.GetProperty("reference").GetString()!;
+        var id = application.GetProperty("id").GetString();
+        using var other = await client.PostAsJsonAsync("api/v1/applications", Body(ApplicationTestData.NextCedula()));
+
+        var byReference = await JsonAsync(await staff.GetAsync($"api/v1/applications?q={reference.ToLowerInvariant()}"));
+        var byDocument = await JsonAsync(await staff.GetAsync($"api/v1/applications?q={document}"));
+        var byOtherDocument = await JsonAsync(await staff.GetAsync($"api/v1/applications?q={ApplicationTestData.NextCedula()}"));
+
+        Assert.Matches(@"^CO-\d{4}-\d{6,}$", reference);
+        Assert.NotEqual(reference, (await JsonAsync(other)).GetProperty("reference").GetString());
+        Assert.Equal([id], byReference.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        Assert.Equal([id], byDocument.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        Assert.Empty(byOtherDocument.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Create_answers_409_for_a_second_active_application_of_the_same_person()
     {
         using var client = api.Client(ApplicantKey);

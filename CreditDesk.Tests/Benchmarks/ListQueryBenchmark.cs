@@ -136,7 +136,7 @@ public sealed class ListQueryBenchmark(ITestOutputHelper output) : IAsyncLifetim
             await disable.ExecuteNonQueryAsync();
         }
         await using (var writer = await connection.BeginBinaryImportAsync("""
-            COPY credit_applications (id, country, currency, status, requested_amount, monthly_income, term_months, full_name_cipher,
+            COPY credit_applications (id, reference, country, currency, status, requested_amount, monthly_income, term_months, full_name_cipher,
                 document_cipher, pii_key_id, document_hash, applicant_user_id, risk_score, created_at, updated_at, decided_at)
             FROM STDIN (FORMAT BINARY)
             """))
@@ -151,6 +151,7 @@ public sealed class ListQueryBenchmark(ITestOutputHelper output) : IAsyncLifetim
                 random.NextBytes(hash);
                 await writer.StartRowAsync();
                 await writer.WriteAsync(Guid.CreateVersion7(created), NpgsqlDbType.Uuid);
+                await writer.WriteAsync($"{country}-{created.Year}-{i + 1:000000}", NpgsqlDbType.Text);
                 await writer.WriteAsync(country, NpgsqlDbType.Char);
                 await writer.WriteAsync(currency, NpgsqlDbType.Char);
                 await writer.WriteAsync(status, NpgsqlDbType.Varchar);

@@ -66,7 +66,7 @@ public sealed class ApplicationsScreenTests : DeskComponentContext, IAsyncLifeti
     {
         RenderPopovers();
         var screen = Render<ApplicationsPage>();
-        screen.WaitForElement("[data-testid=applications-grid]");
+        screen.WaitForElement("[data-testid=applications-empty]");
 
         var id = await node!.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
         node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "PENDING", null, DateTimeOffset.UtcNow));

@@ -11,6 +11,8 @@ public abstract class DeskComponentContext : BunitContext
     protected DeskComponentContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // Two cores shared with PostgreSQL and the browser tests: a slow render is not a failure.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         Services.AddMudServices();
         Services.AddSingleton(TimeProvider.System);
     }

@@ -10,7 +10,7 @@ namespace CreditDesk.Tests.Components;
 public sealed class DetailViewTests : DeskComponentContext
 {
     private static readonly ApplicationDetail Detail = new(
-        new ApplicationSummary(Guid.CreateVersion7(), "CO", "COP", "UNDER_REVIEW", 5_000_000m, 4_000_000m, 36, 72,
+        new ApplicationSummary(Guid.CreateVersion7(), "CO-2026-000042", "CO", "COP", "UNDER_REVIEW", 5_000_000m, 4_000_000m, 36, 72,
             DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow),
         "Camila Rodríguez", "1020304050", DocumentMasked: false,
         [

@@ -84,7 +84,7 @@ public static class ApplicationsApi
                     return ApiProblems.DuplicateApplication();
                 case SubmissionResult.Created ok:
                     var policy = CountryRegistry.Get(form!.Country);
-                    var summary = new ApplicationSummary(ok.Id, policy.Code, policy.Currency, ok.Status.ToCode(), Domain.Money.RoundToCents(form.Amount!.Value),
+                    var summary = new ApplicationSummary(ok.Id, ok.Reference, policy.Code, policy.Currency, ok.Status.ToCode(), Domain.Money.RoundToCents(form.Amount!.Value),
                         Domain.Money.RoundToCents(form.MonthlyIncome!.Value), form.TermMonths!.Value, null, ok.CreatedAt, ok.CreatedAt, null);
                     var location = $"/api/v1/applications/{ok.Id}";
                     var responseBody = JsonSerializer.Serialize(ApplicationResponse.From(summary), json.Value.SerializerOptions);
@@ -109,8 +109,10 @@ public static class ApplicationsApi
         }
     }
 
+    private const int MaxSearchLength = 64;
+
     private static async Task<IResult> ListAsync(
-        HttpContext context, ApplicationQueries queries, string? country, string? status, string? limit, string? cursor, CancellationToken cancellationToken)
+        HttpContext context, ApplicationQueries queries, string? country, string? status, string? limit, string? cursor, string? q, CancellationToken cancellationToken)
     {
         if (Caller.From(context.User) is not { } caller)
         {
@@ -134,11 +136,15 @@ public static class ApplicationsApi
         {
             errors["cursor"] = ["The cursor is not one this API returned."];
         }
+        if (q is { Length: > MaxSearchLength })
+        {
+            errors["q"] = [$"A search has at most {MaxSearchLength} characters: a reference, an id or an identity document."];
+        }
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
         }
-        var page = await queries.ListAsync(caller, new ApplicationFilter(country, status), pageSize, after, cancellationToken);
+        var page = await queries.ListAsync(caller, new ApplicationFilter(country, status, Search: q), pageSize, after, cancellationToken);
         return Results.Ok(new ApplicationListResponse(page.Items.Select(ApplicationResponse.From).ToList(), page.Next?.Encode()));
     }
 

@@ -30,13 +30,13 @@ public static class WireMoney
 }
 
 public sealed record ApplicationResponse(
-    Guid Id, string Country, string Currency, string Status, string Amount, string MonthlyIncome, int TermMonths,
+    Guid Id, string Reference, string Country, string Currency, string Status, string Amount, string MonthlyIncome, int TermMonths,
     string EstimatedMonthlyPayment, int? RiskScore, DateTime CreatedAt, DateTime UpdatedAt, DateTime? DecidedAt,
     string? FullName = null, string? Document = null, bool? DocumentMasked = null,
     IReadOnlyList<RuleResponse>? Rules = null, BureauResponse? Bureau = null)
 {
     public static ApplicationResponse From(ApplicationSummary s) => new(
-        s.Id, s.Country, s.Currency, s.Status, WireMoney.Format(s.Amount), WireMoney.Format(s.MonthlyIncome), s.TermMonths,
+        s.Id, s.Reference, s.Country, s.Currency, s.Status, WireMoney.Format(s.Amount), WireMoney.Format(s.MonthlyIncome), s.TermMonths,
         WireMoney.Format(s.EstimatedMonthlyPayment), s.RiskScore, s.CreatedAt.UtcDateTime, s.UpdatedAt.UtcDateTime, s.DecidedAt?.UtcDateTime);
 
     public static ApplicationResponse From(ApplicationDetail d) => From(d.Summary) with

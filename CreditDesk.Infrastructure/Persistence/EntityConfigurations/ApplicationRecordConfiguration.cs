@@ -9,6 +9,8 @@ internal sealed class ApplicationRecordConfiguration : IEntityTypeConfiguration<
     {
         builder.ToTable("credit_applications");
         builder.HasKey(a => a.Id);
+        builder.Property(a => a.Reference).IsRequired();
+        builder.HasIndex(a => a.Reference).IsUnique();
         builder.Property(a => a.Country).HasColumnType("char(2)").IsRequired();
         builder.Property(a => a.Currency).HasColumnType("char(3)").IsRequired();
         builder.Property(a => a.Status).HasMaxLength(16).IsRequired();

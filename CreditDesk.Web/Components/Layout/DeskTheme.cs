@@ -25,6 +25,13 @@ public static class DeskTheme
             Warning = "#f0b45a",
             Error = "#ff8a80",
             Info = "#82b9f5",
+            // Light colours on a dark page need dark text on them to keep 4.5:1.
+            PrimaryContrastText = "#0b1a2a",
+            SecondaryContrastText = "#14102a",
+            SuccessContrastText = "#08210f",
+            WarningContrastText = "#2a1a00",
+            ErrorContrastText = "#2a0a08",
+            InfoContrastText = "#0b1a2a",
         },
     };
 }

@@ -1,0 +1,75 @@
+using CreditDesk.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CreditDesk.Tests.Tour;
+
+public sealed class TourFixture : BrowserFixture
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Seed:SampleApplications"] = "true" };
+}
+
+/// <summary>
+/// The desk as a person sees it, at desktop, tablet and phone widths and in both themes: `./build.sh screenshots` writes
+/// these into docs/screenshots (README's pictures) so they are retaken from the UI as it is, never drawn by hand.
+/// </summary>
+[Trait("Category", "Screenshots")]
+public sealed class ScreenshotTour(TourFixture fixture) : IClassFixture<TourFixture>
+{
+    private static readonly (string Name, int Width, int Height)[] Sizes = [("desktop", 1400, 900), ("tablet", 1024, 768), ("phone", 390, 844)];
+
+    private static string Folder => Environment.GetEnvironmentVariable("CREDITDESK_SCREENSHOTS_OUT") is { Length: > 0 } folder
+        ? folder
+        : Path.Combine(AppContext.BaseDirectory, "tour");
+
+    [Fact]
+    public async Task Every_main_screen_at_every_width_and_in_both_themes()
+    {
+        Directory.CreateDirectory(Folder);
+        await fixture.Database.WaitUntilDecidedAsync(TimeSpan.FromSeconds(30), 12);
+        var someId = await fixture.Database.ScalarAsync<Guid>("SELECT id FROM credit_applications WHERE status = 'UNDER_REVIEW' ORDER BY created_at LIMIT 1");
+
+        foreach (var (size, width, height) in Sizes)
+        {
+            foreach (var dark in new[] { false, true })
+            {
+                var theme = dark ? "dark" : "light";
+                await using var anonymous = await OpenAsync(width, height, dark);
+                await anonymous.Page.GotoAsync("/account/login");
+                await ShotAsync(anonymous, $"sign-in-{size}-{theme}");
+
+                await using var applicant = await OpenAsync(width, height, dark);
+                await applicant.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
+                await applicant.Page.GetByTestId("apply-submit").ClickAsync();
+                await ShotAsync(applicant, $"apply-errors-{size}-{theme}");
+
+                await using var officer = await OpenAsync(width, height, dark);
+                await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
+                await Expect(officer.Page.Locator("[data-testid^='app-row-']").First).ToBeVisibleAsync();
+                await ShotAsync(officer, $"applications-{size}-{theme}");
+
+                await using var admin = await OpenAsync(width, height, dark);
+                await admin.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword, $"/applications/{someId}");
+                await Expect(admin.Page.GetByTestId("app-detail")).ToBeVisibleAsync();
+                await ShotAsync(admin, $"detail-admin-{size}-{theme}");
+                await admin.GotoAsync("/ops");
+                await Expect(admin.Page.GetByTestId("ops-queue-depth")).ToBeVisibleAsync();
+                await ShotAsync(admin, $"ops-{size}-{theme}");
+            }
+        }
+    }
+
+    private async Task<BrowserPage> OpenAsync(int width, int height, bool dark)
+    {
+        var page = await fixture.OpenAsync();
+        await page.Page.SetViewportSizeAsync(width, height);
+        await page.Page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light });
+        return page;
+    }
+
+    private static async Task ShotAsync(BrowserPage browser, string name)
+    {
+        await browser.Page.WaitForTimeoutAsync(400);
+        await browser.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Folder, name + ".png") });
+    }
+}
