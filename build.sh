@@ -242,7 +242,18 @@ validate_compose() {
 
 cmd_test() {
   prepare_tests
-  run_tests "Category!=Benchmark&Category!=ChaosSlow"
+  run_tests "Category!=Benchmark&Category!=ChaosSlow&Category!=Screenshots"
+}
+
+# The screenshot tour: every main screen at desktop, tablet and phone widths in both themes, into docs/screenshots.
+cmd_screenshots() {
+  ensure_chromium
+  require_pg
+  cmd_build
+  export CREDITDESK_SCREENSHOTS_OUT="$ROOT/docs/screenshots"
+  mkdir -p "$CREDITDESK_SCREENSHOTS_OUT"
+  run_tests "Category=Screenshots"
+  say "Screenshots written to docs/screenshots"
 }
 
 # Only the deployment checks: compose validation, then two app processes behind deploy/nginx.conf with Chromium.
@@ -488,6 +499,7 @@ case "${1:-help}" in
   bench) shift; cmd_bench "${1:-all}" ;;
   test) cmd_test ;;
   e2e-cluster) cmd_e2e_cluster ;;
+  screenshots) cmd_screenshots ;;
   chaos) cmd_chaos ;;
   build) cmd_build ;;
   *)
@@ -497,6 +509,7 @@ Usage: ./build.sh <command>
   test   install what the tests need (Chromium, a throw-away PostgreSQL) and run every test; ends with "N passed, N failed"
   e2e-cluster  compose validation and two app processes behind deploy/nginx.conf driven by Chromium (part of test)
   webhook <application-id> [event-type]  send a signed bank webhook to the running app (default disbursement.completed)
+  screenshots  every main screen at desktop, tablet and phone widths in light and dark, into docs/screenshots
   chaos  the fault drills of SPEC §9 (kill -9, database outage, two processes, storms, bureau chaos): PASS/FAIL lines in bench/out/chaos.txt
   bench [b1|b2|b3|b4|b5|memory]  SPEC §9 benchmarks in Release on their own PostgreSQL, three runs each; medians in
          bench/results.json and docs/PERFORMANCE.md, every run in bench/out/runs.tsv

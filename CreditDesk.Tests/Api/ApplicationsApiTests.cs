@@ -213,6 +213,35 @@ public sealed class ApplicationsApiTests(ApiFixture api) : IClassFixture<ApiFixt
     }
 
     [Fact]
+    public async Task An_applicants_own_application_carries_no_risk_score_rules_bureau_data_staff_text_or_internal_ids()
+    {
+        var id = await api.ApplicationInStatusAsync("UNDER_REVIEW");
+        await api.Database.ExecuteAsync($"UPDATE credit_applications SET risk_score = 81 WHERE id = '{id}'");
+        using var admin = api.Client(AdminKey);
+        using var moved = await admin.PatchAsJsonAsync($"api/v1/applications/{id}/status", new { status = "REJECTED", reason = "Payslips look forged, call compliance" });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        using var applicant = api.Client(ApplicantKey);
+
+        var own = await JsonAsync(await applicant.GetAsync($"api/v1/applications/{id}"));
+        var listed = (await JsonAsync(await applicant.GetAsync("api/v1/applications"))).GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id);
+        using var auditResponse = await applicant.GetAsync($"api/v1/applications/{id}/audit");
+        var audit = await auditResponse.Content.ReadAsStringAsync();
+        var staffView = await JsonAsync(await api.Client(OfficerKey).GetAsync($"api/v1/applications/{id}"));
+
+        foreach (var field in new[] { "risk_score", "rules", "bureau" })
+        {
+            Assert.False(own.TryGetProperty(field, out _), $"{field} reached the applicant");
+            Assert.False(listed.TryGetProperty(field, out _), $"{field} reached the applicant's list");
+        }
+        Assert.Equal("REJECTED", own.GetProperty("status").GetString());
+        Assert.DoesNotContain("forged", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("actor_id", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("dev-admin", audit, StringComparison.Ordinal);
+        Assert.Contains("A CreditDesk employee", audit, StringComparison.Ordinal);
+        Assert.Equal(81, staffView.GetProperty("risk_score").GetInt32());
+    }
+
+    [Fact]
     public async Task Get_and_audit_answer_404_for_an_unknown_id()
     {
         using var admin = api.Client(AdminKey);

@@ -139,6 +139,33 @@ public sealed class LoanDeskTests(BrowserFixture fixture) : IClassFixture<Browse
         await Expect(browser.Page.GetByTestId("app-detail")).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task An_applicant_finds_their_application_in_their_own_list_and_cancels_it_while_pending()
+    {
+        var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
+        var result = await submission.SubmitAsync(Infrastructure.ApplicationTestData.Colombian(), "dev-applicant", "dev-applicant", CancellationToken.None);
+        var id = ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)result).Id;
+        await fixture.Database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'");
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/applications");
+        var page = browser.Page;
+
+        await page.WaitForURLAsync(url => url.EndsWith("/my/applications", StringComparison.Ordinal));
+        await Expect(page.GetByTestId("applications-grid")).ToHaveCountAsync(0);
+        await page.GetByTestId($"my-application-{id}").GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(page.GetByTestId("my-application-status")).ToHaveAttributeAsync("data-status", "PENDING");
+        await Expect(page.GetByTestId("my-application")).Not.ToContainTextAsync("Risk");
+        await page.GetByTestId("my-application-cancel").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Cancel application" }).ClickAsync();
+
+        await Expect(page.GetByTestId("my-application-status")).ToHaveAttributeAsync("data-status", "CANCELLED");
+        await Expect(page.GetByTestId("my-application-status")).ToHaveTextAsync("Cancelled");
+        await Expect(page.GetByTestId("my-application-cancel")).ToHaveCountAsync(0);
+        Assert.Equal("CANCELLED", await fixture.Database.StatusAsync(id));
+        await browser.ScreenshotAsync("applicant-cancelled");
+        browser.AssertNoConsoleErrors();
+    }
+
     /// <summary>An application submitted through the real intake (by nobody in particular), then put in the wanted status.</summary>
     private async Task<Guid> SeedAsync(string country, string status)
     {

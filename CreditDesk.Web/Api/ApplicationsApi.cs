@@ -145,21 +145,22 @@ public static class ApplicationsApi
             return ApiProblems.Validation(errors);
         }
         var page = await queries.ListAsync(caller, new ApplicationFilter(country, status, Search: q), pageSize, after, cancellationToken);
-        return Results.Ok(new ApplicationListResponse(page.Items.Select(ApplicationResponse.From).ToList(), page.Next?.Encode()));
+        var items = page.Items.Select(item => caller.IsApplicant ? ApplicantResponses.Application(item) : ApplicationResponse.From(item)).ToList();
+        return Results.Ok(new ApplicationListResponse(items, page.Next?.Encode()));
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
         Caller.From(context.User) is not { } caller
             ? ApiProblems.NotSignedIn()
             : await queries.GetAsync(caller, id, cancellationToken) is { } detail
-                ? Results.Ok(ApplicationResponse.From(detail))
+                ? Results.Ok(caller.IsApplicant ? ApplicantResponses.Application(detail) : ApplicationResponse.From(detail))
                 : ApiProblems.NotFound($"Application {id}");
 
     private static async Task<IResult> AuditAsync(HttpContext context, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
         Caller.From(context.User) is not { } caller
             ? ApiProblems.NotSignedIn()
             : await queries.AuditAsync(caller, id, cancellationToken) is { } audit
-                ? Results.Ok(audit.Select(AuditResponse.From).ToList())
+                ? caller.IsApplicant ? Results.Ok(ApplicantResponses.Audit(audit)) : Results.Ok(audit.Select(AuditResponse.From).ToList())
                 : ApiProblems.NotFound($"Application {id}");
 
     private static async Task<IResult> ChangeStatusAsync(

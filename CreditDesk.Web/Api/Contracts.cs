@@ -52,6 +52,21 @@ public sealed record ApplicationResponse(
     };
 }
 
+/// <summary>What an applicant's own application looks like over the API: no risk score, rules or bureau data.</summary>
+public static class ApplicantResponses
+{
+    public static ApplicationResponse Application(ApplicationSummary summary) => ApplicationResponse.From(summary with { RiskScore = null });
+
+    public static ApplicationResponse Application(ApplicationDetail detail) =>
+        Application(detail.Summary) with { FullName = detail.FullName, Document = Domain.Documents.DocumentText.Mask(detail.Document), DocumentMasked = true };
+
+    /// <summary>The history by role, in plain words: no staff or node ids, no staff reasons.</summary>
+    public static IReadOnlyList<ApplicantAuditResponse> Audit(IReadOnlyList<AuditEntry> audit) =>
+        ApplicantView.HistoryOf(audit).Select(step => new ApplicantAuditResponse(step.OccurredAt.UtcDateTime, step.Status, step.Who, step.What)).ToList();
+}
+
+public sealed record ApplicantAuditResponse(DateTime OccurredAt, string ToStatus, string By, string What);
+
 public sealed record RuleResponse(string Name, string Severity, string Outcome, decimal? Observed, string FailsWhen, decimal Threshold, string Description)
 {
     public static RuleResponse From(RuleResult r) => new(
