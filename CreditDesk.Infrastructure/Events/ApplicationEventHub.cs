@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace CreditDesk.Infrastructure.Events;
 
 /// <summary>A status change as every node hears it: no personal data, just enough to re-render a row.</summary>
-public sealed record ApplicationChanged(Guid Id, string Country, string Status, string? PreviousStatus, DateTimeOffset UpdatedAt);
+public sealed record ApplicationChanged(Guid Id, string Country, string Status, string? PreviousStatus, DateTimeOffset UpdatedAt, int? RiskScore = null);
 
 /// <summary>
 /// In-process fan-out of application events to subscribers (Blazor circuits, tests). Each subscriber has its own

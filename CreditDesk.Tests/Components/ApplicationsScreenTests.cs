@@ -44,7 +44,7 @@ public sealed class ApplicationsScreenTests : DeskComponentContext, IAsyncLifeti
     }
 
     [Fact]
-    public async Task A_live_status_change_is_shown_in_place_and_highlighted_without_a_reload()
+    public async Task A_live_decision_shows_its_status_and_risk_score_in_place_highlighted_without_a_reload()
     {
         var id = await node!.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
         RenderPopovers();
@@ -52,11 +52,12 @@ public sealed class ApplicationsScreenTests : DeskComponentContext, IAsyncLifeti
         var row = screen.WaitForElement($"[data-testid=app-row-{id}]");
         Assert.Equal("PENDING", row.GetAttribute("data-status"));
 
-        node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "APPROVED", "VALIDATING", DateTimeOffset.UtcNow));
+        node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "APPROVED", "VALIDATING", DateTimeOffset.UtcNow, RiskScore: 37));
 
         screen.WaitForAssertion(() =>
         {
             Assert.Equal("APPROVED", screen.Find($"[data-testid=app-row-{id}]").GetAttribute("data-status"));
+            Assert.Contains(screen.Find($"[data-testid=app-row-{id}]").Closest("tr")!.Children, cell => cell.TextContent.Trim() == "37");
             Assert.Contains("cd-flash", screen.Find($"[data-testid=app-row-{id}]").Closest("tr")!.ClassList);
         });
     }

@@ -159,10 +159,10 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
         }
     }
 
-    /// <summary>The row as it is now: the status and time of a live change that arrived after the page was read.</summary>
+    /// <summary>The row as it is now: the status, time and risk score of a live change that arrived after the page was read.</summary>
     public ApplicationSummary Current(ApplicationSummary row) =>
         liveChanges.TryGetValue(row.Id, out var change) && change.UpdatedAt >= row.UpdatedAt
-            ? row with { Status = change.Status, UpdatedAt = change.UpdatedAt }
+            ? row with { Status = change.Status, UpdatedAt = change.UpdatedAt, RiskScore = change.RiskScore ?? row.RiskScore }
             : row;
 
     public bool IsFlashing(Guid id) => flashing.TryGetValue(id, out var since) && clock.GetUtcNow() - since < FlashFor;
