@@ -82,7 +82,9 @@ public static class Extensions
         // Every unhandled error becomes a problem+json 500 with a trace id: no stack trace, in any environment.
         app.UseRequestLogging();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Machines get problem+json for an empty error answer; a browser asking for a page gets a page of the desk.
+        app.UseWhen(IsPageRequest, pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        app.UseWhen(context => !IsPageRequest(context), machines => machines.UseStatusCodePages());
         app.UseSecurityHeaders();
         // Health answers never depend on authentication: a request with a stale API key, or a database that is
         // down, must not turn "is the process alive" into an error.
@@ -93,6 +95,8 @@ public static class Extensions
         {
             app.UseHsts();
         }
+        // Routing after the status-code pages, so a re-executed /status/404 is routed to its page.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -124,4 +128,11 @@ public static class Extensions
     };
 
     public const string NodeHeader = "X-CreditDesk-Node";
+
+    private static bool IsPageRequest(HttpContext context) =>
+        HttpMethods.IsGet(context.Request.Method)
+        && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/health")
+        && !context.Request.Path.StartsWithSegments("/openapi") && !context.Request.Path.StartsWithSegments("/_framework")
+        && !context.Request.Path.StartsWithSegments("/_content") && !context.Request.Path.StartsWithSegments("/_blazor")
+        && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
 }

@@ -1,0 +1,94 @@
+using CreditDesk.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CreditDesk.Tests.Browser;
+
+/// <summary>What people without a mouse, or on a phone, must be able to do.</summary>
+public sealed class KeyboardAndPhoneTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task An_applicant_applies_with_the_keyboard_only_and_choosing_a_country_swallows_no_keystrokes()
+    {
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
+        var page = browser.Page;
+        var keyboard = page.Keyboard;
+
+        // From the page title (where navigation puts focus), as a person would: Tab, then the keys, at typing speed.
+        await page.Locator("h1").FocusAsync();
+        await keyboard.PressAsync("Tab");
+        await Expect(page.GetByTestId("apply-country")).ToBeFocusedAsync();
+        await keyboard.PressAsync("Enter", new() { Delay = 30 });
+        await Expect(page.Locator(".mud-popover-open .mud-list-item").First).ToBeVisibleAsync();
+        foreach (var _ in Enumerable.Range(0, 5))
+        {
+            await keyboard.PressAsync("ArrowDown", new() { Delay = 30 });
+        }
+        await keyboard.PressAsync("Enter");
+        await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+        await keyboard.PressAsync("Tab");
+        await keyboard.TypeAsync("Beatriz Oliveira Souza", new() { Delay = 20 });
+        await keyboard.PressAsync("Tab");
+        await keyboard.TypeAsync("529.982.247-25");
+        await keyboard.PressAsync("Tab");
+        await keyboard.TypeAsync("30000");
+        await keyboard.PressAsync("Tab");
+        await keyboard.TypeAsync("7000");
+        await keyboard.PressAsync("Tab");
+        await keyboard.PressAsync("Control+A");
+        await keyboard.TypeAsync("48");
+
+        await Expect(page.GetByTestId("apply-full-name")).ToHaveValueAsync("Beatriz Oliveira Souza");
+        await Expect(page.GetByTestId("apply-document")).ToHaveAccessibleNameAsync("CPF");
+        await Expect(page.GetByTestId("apply-amount-understood")).ToHaveAttributeAsync("data-amount", "30000.00");
+        await keyboard.PressAsync("Tab");
+        await keyboard.PressAsync("Enter");
+
+        await Expect(page.GetByTestId("apply-result")).ToBeVisibleAsync();
+        var id = Guid.Parse((await page.GetByTestId("apply-result").GetAttributeAsync("data-id"))!);
+        Assert.Equal("BR", await fixture.Database.ScalarAsync<string>($"SELECT country FROM credit_applications WHERE id = '{id}'"));
+    }
+
+    [Fact]
+    public async Task Submitting_with_errors_moves_focus_to_the_first_field_in_error()
+    {
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
+        var page = browser.Page;
+        await page.GetByTestId("apply-full-name").FillAsync("Lucía Fernández");
+
+        await page.GetByTestId("apply-submit").ClickAsync();
+
+        await Expect(page.GetByTestId("apply-document")).ToBeFocusedAsync();
+        await Expect(page.GetByTestId("apply-document")).ToHaveAttributeAsync("aria-invalid", "true");
+    }
+
+    [Fact]
+    public async Task On_a_phone_an_applicant_can_sign_out()
+    {
+        await using var browser = await fixture.OpenAsync();
+        await browser.Page.SetViewportSizeAsync(390, 844);
+        await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
+
+        await Expect(browser.Page.GetByTestId("logout")).ToBeInViewportAsync();
+        await browser.Page.GetByTestId("logout").ClickAsync();
+
+        await browser.Page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/no-such-page")]
+    [InlineData("/applications/not-a-guid")]
+    public async Task Unknown_routes_and_malformed_ids_show_a_page_not_raw_json(string path)
+    {
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword);
+
+        var response = await browser.Page.GotoAsync(path);
+
+        Assert.Equal(404, response!.Status);
+        Assert.StartsWith("text/html", await response.HeaderValueAsync("content-type") ?? "", StringComparison.Ordinal);
+        await Expect(browser.Page.GetByTestId("not-found")).ToBeVisibleAsync();
+    }
+}
