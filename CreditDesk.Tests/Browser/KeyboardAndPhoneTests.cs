@@ -77,6 +77,43 @@ public sealed class KeyboardAndPhoneTests(BrowserFixture fixture) : IClassFixtur
         await browser.Page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_lost_connection_is_announced_and_covers_the_page_until_it_is_back()
+    {
+        await using var browser = await fixture.OpenAsync();
+        // The circuit's WebSocket passes through Playwright, which can cut it and refuse reconnections, like a network that drops.
+        var refuse = false;
+        IWebSocketRoute? circuit = null;
+        await browser.Page.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/_blazor"), socket =>
+        {
+            if (refuse)
+            {
+                _ = socket.CloseAsync();
+                return;
+            }
+            socket.ConnectToServer();
+            circuit = socket;
+        });
+        await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
+        var notice = browser.Page.GetByTestId("reconnect");
+        await Expect(notice).ToBeHiddenAsync();
+
+        refuse = true;
+        await circuit!.CloseAsync();
+
+        await Expect(notice).ToBeVisibleAsync();
+        await Expect(notice).ToHaveAttributeAsync("role", "alertdialog");
+        await Expect(notice).ToContainTextAsync("Nothing you click is sent");
+        var covered = await browser.Page.EvaluateAsync<bool>("""
+            () => { const b = document.querySelector('[data-testid=apply-submit]').getBoundingClientRect();
+                    return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2).closest('#components-reconnect-modal') !== null; }
+            """);
+        Assert.True(covered, "the submit button could still be clicked while the connection was lost");
+
+        refuse = false;
+        await Expect(notice).ToBeHiddenAsync(new() { Timeout = 30_000 });
+    }
+
     [Theory]
     [InlineData("/no-such-page")]
     [InlineData("/applications/not-a-guid")]
