@@ -340,8 +340,7 @@ run_tests() {
 # the medians, minima and maxima go to bench/results.json and the table in docs/PERFORMANCE.md.
 cmd_bench() {
   local which="${1:-all}"
-  BENCH_WHICH="$which"
-  case "$which" in all|b1|b2|b3|b4|b5|memory) ;; *) die "unknown benchmark '$which' (all, b1, b2, b3, b4, b5, memory)" ;; esac
+  case "$which" in all|b1|b2|b3|b4|b5|memory) ;; report) bench_report_only; return ;; *) die "unknown benchmark '$which' (all, b1, b2, b3, b4, b5, memory, report)" ;; esac
   require_pg
   [[ "$which" == "all" || "$which" == "b4" || "$which" == "memory" ]] && ensure_chromium
   [[ "$which" == "all" || "$which" == "b1" || "$which" == "b5" ]] && apt_install wrk wrk
@@ -356,11 +355,12 @@ cmd_bench() {
   mkdir -p "$CREDITDESK_BENCH_OUT"
   local runs="$CREDITDESK_BENCH_OUT/runs.tsv" id
   if [[ "$which" == "all" ]]; then
-    rm -f "$CREDITDESK_BENCH_OUT"/*.txt "$runs"
+    rm -f "$CREDITDESK_BENCH_OUT"/*.txt "$runs" "$CREDITDESK_BENCH_OUT/carried-from" "$CREDITDESK_BENCH_OUT/remeasured"
   else
     # A partial run on a fresh clone keeps the other rows of the last full run (bench/results.json), said as carried over.
     [[ -s "$runs" ]] || seed_runs_from_results "$runs"
     id="$(tr '[:lower:]' '[:upper:]' <<<"$which")"; [[ "$which" == "memory" ]] && id="M1"
+    grep -qx "$id" "$CREDITDESK_BENCH_OUT/remeasured" 2>/dev/null || echo "$id" >>"$CREDITDESK_BENCH_OUT/remeasured"
     [[ -f "$runs" ]] && { grep -v "^$id	" "$runs" >"$runs.tmp" || true; mv "$runs.tmp" "$runs"; }
     rm -f "$CREDITDESK_BENCH_OUT/$which"*.txt
   fi
@@ -399,8 +399,8 @@ bench_report() {
     -v json="$ROOT/bench/results.json" -v table="$table" -f "$ROOT/bench/report.awk" "$runs"
   {
     echo "Measured on $(machine_line); medians of the runs listed."
-    if [[ -n "${CARRIED_FROM:-}" ]]; then
-      echo "Only ${BENCH_WHICH^^} was measured in this run; the other rows are carried over from the full run at commit $CARRIED_FROM."
+    if [[ -s "$CREDITDESK_BENCH_OUT/carried-from" && -s "$CREDITDESK_BENCH_OUT/remeasured" ]]; then
+      echo "Re-measured here: $(paste -sd, "$CREDITDESK_BENCH_OUT/remeasured" | sed 's/,/, /g'); the other rows are carried over from the full run at commit $(cat "$CREDITDESK_BENCH_OUT/carried-from")."
     fi
     echo
     cat "$table"
@@ -427,7 +427,13 @@ seed_runs_from_results() {
       n = split(substr($0, RSTART + 9, RLENGTH - 10), values, /, */)
       for (i = 1; i <= n; i++) printf "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", field("id"), field("measurement"), field("metric"), i, values[i], field("unit"), field("target") >> out
     }' "$json"
-  CARRIED_FROM="$(grep -o '"commit": "[^"]*"' "$json" | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/')"
+  grep -o '"commit": "[^"]*"' "$json" | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/' >"$CREDITDESK_BENCH_OUT/carried-from"
+}
+
+# ./build.sh bench report: the tables again from bench/out/runs.tsv, without measuring.
+bench_report_only() {
+  export CREDITDESK_BENCH_OUT="$ROOT/bench/out"
+  bench_report
 }
 
 machine_line() {
@@ -535,7 +541,7 @@ Usage: ./build.sh <command>
   webhook <application-id> [event-type]  send a signed bank webhook to the running app (default disbursement.completed)
   screenshots  every main screen at desktop, tablet and phone widths in light and dark, into docs/screenshots
   chaos  the fault drills of SPEC §9 (kill -9, database outage, two processes, storms, bureau chaos): PASS/FAIL lines in bench/out/chaos.txt
-  bench [b1|b2|b3|b4|b5|memory]  SPEC §9 benchmarks in Release on their own PostgreSQL, three runs each; medians in
+  bench [b1|b2|b3|b4|b5|memory|report]  SPEC §9 benchmarks in Release on their own PostgreSQL, three runs each; medians in
          bench/results.json and docs/PERFORMANCE.md, every run in bench/out/runs.tsv
   build  restore and build
 EOF

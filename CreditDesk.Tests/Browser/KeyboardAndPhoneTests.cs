@@ -85,6 +85,23 @@ public sealed class KeyboardAndPhoneTests(BrowserFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_theme_follows_the_browser_until_toggled_and_the_choice_survives_a_reload()
+    {
+        await using var browser = await fixture.OpenAsync();
+        await browser.Page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        await browser.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword);
+        var toggle = browser.Page.GetByTestId("theme-toggle");
+        await Expect(toggle).ToHaveAccessibleNameAsync("Switch to light theme");
+
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAccessibleNameAsync("Switch to dark theme");
+        await browser.GotoAsync("/applications");
+
+        await Expect(browser.Page.GetByTestId("theme-toggle")).ToHaveAccessibleNameAsync("Switch to dark theme");
+        await browser.Page.WaitForFunctionAsync("() => getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)'");
+    }
+
+    [Fact]
     public async Task A_lost_connection_is_announced_and_covers_the_page_until_it_is_back()
     {
         await using var browser = await fixture.OpenAsync();

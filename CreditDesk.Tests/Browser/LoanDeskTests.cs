@@ -17,14 +17,9 @@ public sealed class LoanDeskTests(BrowserFixture fixture) : IClassFixture<Browse
         var navigations = 0;
         page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
 
-        await browser.ChooseAsync("apply-country", "Brazil");
+        await browser.FillApplicationAsync("Brazil", "Beatriz Oliveira Souza", "529.982.247-25", "30000", "7000", "48");
         await Expect(page.GetByTestId("apply-document")).ToHaveAccessibleNameAsync("CPF");
         await Expect(page.GetByTestId("apply-amount")).ToHaveAccessibleNameAsync("Requested amount (BRL)");
-        await page.GetByTestId("apply-full-name").FillAsync("Beatriz Oliveira Souza");
-        await page.GetByTestId("apply-document").FillAsync("529.982.247-25");
-        await page.GetByTestId("apply-amount").FillAsync("30000");
-        await page.GetByTestId("apply-income").FillAsync("7000");
-        await page.GetByTestId("apply-term").FillAsync("48");
         await browser.ScreenshotAsync("apply-form");
         await page.GetByTestId("apply-submit").ClickAsync();
 

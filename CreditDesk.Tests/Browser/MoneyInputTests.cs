@@ -18,11 +18,7 @@ public sealed class MoneyInputTests(BrowserFixture fixture) : IClassFixture<Brow
         var page = browser.Page;
         var before = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications");
 
-        await browser.ChooseAsync("apply-country", "Brazil");
-        await page.GetByTestId("apply-full-name").FillAsync("Beatriz Oliveira Souza");
-        await page.GetByTestId("apply-document").FillAsync("529.982.247-25");
-        await page.GetByTestId("apply-amount").PressSequentiallyAsync(typed);
-        await page.GetByTestId("apply-income").FillAsync("7000");
+        await browser.FillApplicationAsync("Brazil", "Beatriz Oliveira Souza", "529.982.247-25", typed, "7000");
         await page.GetByTestId("apply-submit").ClickAsync();
 
         await Expect(page.GetByTestId("error-amount")).ToBeVisibleAsync();
@@ -32,18 +28,13 @@ public sealed class MoneyInputTests(BrowserFixture fixture) : IClassFixture<Brow
     }
 
     [Fact]
-    public async Task A_Brazilian_browser_types_15_000_comma_50_sees_it_understood_and_submits_exactly_that_amount()
+    public async Task A_Brazilian_browser_types_15_000_comma_50_sees_it_understood_submits_exactly_that_amount_and_Submit_another_keeps_Brazil()
     {
         await using var browser = await fixture.OpenAsync("pt-BR");
         await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
         var page = browser.Page;
 
-        await browser.ChooseAsync("apply-country", "Brazil");
-        await page.GetByTestId("apply-full-name").FillAsync("Beatriz Oliveira Souza");
-        await page.GetByTestId("apply-document").FillAsync("529.982.247-25");
-        await page.GetByTestId("apply-amount").PressSequentiallyAsync("15.000,50");
-        await page.GetByTestId("apply-income").PressSequentiallyAsync("7.000");
-        await page.GetByTestId("apply-term").FillAsync("48");
+        await browser.FillApplicationAsync("Brazil", "Beatriz Oliveira Souza", "529.982.247-25", "15.000,50", "7.000", "48");
 
         await Expect(page.GetByTestId("apply-amount-understood")).ToContainTextAsync("15.000,50 BRL");
         await Expect(page.GetByTestId("apply-amount-understood")).ToHaveAttributeAsync("data-amount", "15000.50");
@@ -56,6 +47,9 @@ public sealed class MoneyInputTests(BrowserFixture fixture) : IClassFixture<Brow
         var id = Guid.Parse((await result.GetAttributeAsync("data-id"))!);
         Assert.Equal(15_000.50m, await fixture.Database.ScalarAsync<decimal>($"SELECT requested_amount FROM credit_applications WHERE id = '{id}'"));
         Assert.Equal(7_000m, await fixture.Database.ScalarAsync<decimal>($"SELECT monthly_income FROM credit_applications WHERE id = '{id}'"));
+
+        await page.GetByTestId("apply-again").ClickAsync();
+        await Expect(page.GetByTestId("apply-document")).ToHaveAccessibleNameAsync("CPF");
         browser.AssertNoConsoleErrors();
     }
 

@@ -19,12 +19,7 @@ public sealed partial class TwoNodesBehindNginxTests(ClusterFixture cluster) : I
         await applicant.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
         var page = applicant.Page;
 
-        await applicant.ChooseAsync("apply-country", "Spain");
-        await page.GetByTestId("apply-full-name").FillAsync("Lucía Fernández Ortega");
-        await page.GetByTestId("apply-document").FillAsync("12345678Z");
-        await page.GetByTestId("apply-amount").FillAsync("9000");
-        await page.GetByTestId("apply-income").FillAsync("3200");
-        await page.GetByTestId("apply-term").FillAsync("36");
+        await applicant.FillApplicationAsync("Spain", "Lucía Fernández Ortega", "12345678Z", "9000", "3200", "36");
         await page.GetByTestId("apply-submit").ClickAsync();
 
         var result = page.GetByTestId("apply-result");

@@ -14,18 +14,13 @@ using ApplicationsPage = CreditDesk.Web.Components.Pages.Applications;
 namespace CreditDesk.Tests.Components;
 
 /// <summary>The applications screen on a real database, with live events published in process as the listener would.</summary>
-public sealed class ApplicationsScreenTests : DeskComponentContext, IAsyncLifetime
+public sealed class ApplicationsScreenTests : DeskComponentContextWithDatabase
 {
-    private readonly PostgresDatabase database = new();
-    private PipelineHost? node;
-
-    public async Task InitializeAsync()
+    protected override void AddServices()
     {
-        await database.InitializeAsync();
-        node = await PipelineHost.StartAsync(database.ConnectionString, new Dictionary<string, string?> { ["Processing:Enabled"] = "false" });
-        Services.AddSingleton(node.Get<ApplicationQueries>());
-        Services.AddSingleton(node.Get<ApplicationEventHub>());
-        Services.AddSingleton(node.Get<StatusChanges>());
+        Services.AddSingleton(Node.Get<ApplicationQueries>());
+        Services.AddSingleton(Node.Get<ApplicationEventHub>());
+        Services.AddSingleton(Node.Get<StatusChanges>());
         Services.AddScoped<CircuitLiveUpdates>();
         Services.AddScoped<ApplicationsDesk>();
         Services.AddScoped<CurrentCaller>();
@@ -33,26 +28,16 @@ public sealed class ApplicationsScreenTests : DeskComponentContext, IAsyncLifeti
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeComponentsAsync();
-        if (node is not null)
-        {
-            await node.DisposeAsync();
-        }
-        await database.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_live_decision_shows_its_status_and_risk_score_in_place_highlighted_without_a_reload()
     {
-        var id = await node!.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        var id = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
         RenderPopovers();
         var screen = Render<ApplicationsPage>();
         var row = screen.WaitForElement($"[data-testid=app-row-{id}]");
         Assert.Equal("PENDING", row.GetAttribute("data-status"));
 
-        node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "APPROVED", "VALIDATING", DateTimeOffset.UtcNow, RiskScore: 37));
+        Node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "APPROVED", "VALIDATING", DateTimeOffset.UtcNow, RiskScore: 37));
 
         screen.WaitForAssertion(() =>
         {
@@ -69,8 +54,8 @@ public sealed class ApplicationsScreenTests : DeskComponentContext, IAsyncLifeti
         var screen = Render<ApplicationsPage>();
         screen.WaitForElement("[data-testid=applications-empty]");
 
-        var id = await node!.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
-        node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "PENDING", null, DateTimeOffset.UtcNow));
+        var id = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        Node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "PENDING", null, DateTimeOffset.UtcNow));
 
         screen.WaitForAssertion(() => Assert.Contains("cd-flash", screen.Find($"[data-testid=app-row-{id}]").Closest("tr")!.ClassList), TimeSpan.FromSeconds(5));
     }
@@ -78,8 +63,8 @@ public sealed class ApplicationsScreenTests : DeskComponentContext, IAsyncLifeti
     [Fact]
     public async Task Filters_come_from_the_query_string_and_a_filter_change_goes_back_into_it()
     {
-        var colombian = await node!.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
-        var spanish = await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Spanish());
+        var colombian = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        var spanish = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Spanish());
         var navigation = Services.GetRequiredService<NavigationManager>();
         navigation.NavigateTo("applications?country=ES");
         RenderPopovers();
@@ -95,8 +80,8 @@ public sealed class ApplicationsScreenTests : DeskComponentContext, IAsyncLifeti
     [Fact]
     public async Task The_screen_holds_one_live_subscription_for_the_grid_and_an_open_detail()
     {
-        var id = await node!.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
-        var hub = node.Get<ApplicationEventHub>();
+        var id = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        var hub = Node.Get<ApplicationEventHub>();
         var before = hub.SubscriberCount;
         RenderPopovers();
         var dialogs = Render<MudBlazor.MudDialogProvider>();

@@ -9,27 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CreditDesk.Tests.Components;
 
-public sealed class StatusChangeTests : DeskComponentContext, IAsyncLifetime
+public sealed class StatusChangeTests : DeskComponentContextWithDatabase
 {
-    private readonly PostgresDatabase database = new();
-    private PipelineHost? node;
-
-    public async Task InitializeAsync()
+    protected override void AddServices()
     {
-        await database.InitializeAsync();
-        node = await PipelineHost.StartAsync(database.ConnectionString, new Dictionary<string, string?> { ["Processing:Enabled"] = "false" });
-        Services.AddSingleton(node.Get<StatusChanges>());
+        Services.AddSingleton(Node.Get<StatusChanges>());
         Services.AddScoped<CurrentCaller>();
         SignInAs("admin-1", Roles.Admin);
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        if (node is not null)
-        {
-            await node.DisposeAsync();
-        }
-        await database.DisposeAsync();
     }
 
     [Fact]
@@ -54,9 +40,9 @@ public sealed class StatusChangeTests : DeskComponentContext, IAsyncLifetime
     [Fact]
     public async Task Applying_moves_the_application_and_writes_the_reason_to_the_audit()
     {
-        var submission = node!.Get<ApplicationSubmission>();
+        var submission = Node.Get<ApplicationSubmission>();
         var id = await Infrastructure.ApplicationTestData.SubmitAsync(submission, Infrastructure.ApplicationTestData.Colombian());
-        await database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW' WHERE id = '{id}'");
+        await Database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW' WHERE id = '{id}'");
         var changed = false;
         var popovers = RenderPopovers();
         var box = Render<StatusChange>(p => p.Add(s => s.Id, id).Add(s => s.Current, "UNDER_REVIEW")
@@ -69,8 +55,8 @@ public sealed class StatusChangeTests : DeskComponentContext, IAsyncLifetime
 
         box.WaitForAssertion(() => Assert.Contains("Moved to REJECTED", box.Find("[data-testid=status-message]").TextContent, StringComparison.Ordinal));
         Assert.True(changed);
-        Assert.Equal("REJECTED", await database.StatusAsync(id));
+        Assert.Equal("REJECTED", await Database.StatusAsync(id));
         Assert.Equal("Payslips do not match the declared income",
-            await database.ScalarAsync<string>($"SELECT reason FROM application_audit WHERE application_id = '{id}' AND to_status = 'REJECTED'"));
+            await Database.ScalarAsync<string>($"SELECT reason FROM application_audit WHERE application_id = '{id}' AND to_status = 'REJECTED'"));
     }
 }

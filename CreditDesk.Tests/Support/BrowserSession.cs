@@ -75,6 +75,20 @@ public sealed class BrowserPage(IBrowserContext context, IPage page) : IAsyncDis
         await Expect(Page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
 
+    /// <summary>Fills the apply form as a person types it (amounts key by key, so the live reading runs as it does for them).</summary>
+    public async Task FillApplicationAsync(string country, string fullName, string document, string amount, string income, string? term = null)
+    {
+        await ChooseAsync("apply-country", country);
+        await Page.GetByTestId("apply-full-name").FillAsync(fullName);
+        await Page.GetByTestId("apply-document").FillAsync(document);
+        await Page.GetByTestId("apply-amount").PressSequentiallyAsync(amount);
+        await Page.GetByTestId("apply-income").PressSequentiallyAsync(income);
+        if (term is not null)
+        {
+            await Page.GetByTestId("apply-term").FillAsync(term);
+        }
+    }
+
     public async Task ScreenshotAsync(string name)
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");

@@ -28,6 +28,12 @@ public sealed class ScreenshotTour(TourFixture fixture) : IClassFixture<TourFixt
         Directory.CreateDirectory(Folder);
         await fixture.Database.WaitUntilDecidedAsync(TimeSpan.FromSeconds(30), 12);
         var someId = await fixture.Database.ScalarAsync<Guid>("SELECT id FROM credit_applications WHERE status = 'UNDER_REVIEW' ORDER BY created_at LIMIT 1");
+        // The demo applicant's own application, decided, as they would find it under My applications.
+        var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
+        var created = await submission.SubmitAsync(new CreditDesk.Domain.Applications.ApplicationForm("ES", "Lucía Fernández Ortega", Infrastructure.ApplicationTestData.NextDni(), 9_000m, 3_200m, 36),
+            "dev-applicant", "dev-applicant", CancellationToken.None);
+        var ownId = ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)created).Id;
+        await fixture.Database.WaitUntilDecidedAsync(TimeSpan.FromSeconds(30), 14);
 
         foreach (var (size, width, height) in Sizes)
         {
@@ -42,6 +48,12 @@ public sealed class ScreenshotTour(TourFixture fixture) : IClassFixture<TourFixt
                 await applicant.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
                 await applicant.Page.GetByTestId("apply-submit").ClickAsync();
                 await ShotAsync(applicant, $"apply-errors-{size}-{theme}");
+                await applicant.FillApplicationAsync("Brazil", "Beatriz Oliveira Souza", "529.982.247-25", "15,000.50", "7,000");
+                await Expect(applicant.Page.GetByTestId("apply-amount-understood")).ToBeVisibleAsync();
+                await ShotAsync(applicant, $"apply-understood-{size}-{theme}");
+                await applicant.GotoAsync($"/my/applications/{ownId}");
+                await Expect(applicant.Page.GetByTestId("my-application")).ToBeVisibleAsync();
+                await ShotAsync(applicant, $"my-application-{size}-{theme}");
 
                 await using var officer = await OpenAsync(width, height, dark);
                 await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
