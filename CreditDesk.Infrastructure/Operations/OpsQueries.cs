@@ -6,7 +6,13 @@ public sealed record QueueState(long Due, long Waiting, TimeSpan? OldestDueAge);
 
 public sealed record DecisionBucket(DateTime Minute, string Status, long Count);
 
-public sealed record LatencySummary(double? P50Milliseconds, double? P95Milliseconds, long Decided);
+/// <summary>Submit-to-decision latency over the window, and minute by minute (for the chart).</summary>
+public sealed record LatencySummary(double? P50Milliseconds, double? P95Milliseconds, long Decided)
+{
+    public IReadOnlyList<LatencyBucket> PerMinute { get; init; } = [];
+}
+
+public sealed record LatencyBucket(DateTime Minute, double P50Milliseconds, double P95Milliseconds);
 
 public sealed record DeadLetterView(long Id, Guid ApplicationId, int Attempts, string Error, DateTimeOffset FailedAt);
 
@@ -49,19 +55,34 @@ public sealed class OpsQueries(NpgsqlDataSource dataSource)
         return buckets;
     }
 
-    /// <summary>Submit-to-decision latency over the window.</summary>
+    /// <summary>Submit-to-decision latency over the window and per minute, in one scan (grouping sets: the whole window and each minute).</summary>
     public async Task<LatencySummary> LatencyAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)),
+            SELECT date_trunc('minute', decided_at),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)),
                    percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at)),
                    count(*)
               FROM credit_applications WHERE decided_at > now() - @window
+             GROUP BY GROUPING SETS ((), (date_trunc('minute', decided_at)))
+             ORDER BY 1 NULLS FIRST
             """);
         command.Parameters.AddWithValue("window", Window);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new LatencySummary(reader.IsDBNull(0) ? null : reader.GetDouble(0) * 1000, reader.IsDBNull(1) ? null : reader.GetDouble(1) * 1000, reader.GetInt64(2));
+        var summary = new LatencySummary(null, null, 0);
+        var perMinute = new List<LatencyBucket>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.IsDBNull(0))
+            {
+                summary = new LatencySummary(reader.IsDBNull(1) ? null : reader.GetDouble(1) * 1000, reader.IsDBNull(2) ? null : reader.GetDouble(2) * 1000, reader.GetInt64(3));
+            }
+            else
+            {
+                perMinute.Add(new LatencyBucket(reader.GetFieldValue<DateTimeOffset>(0).UtcDateTime, reader.GetDouble(1) * 1000, reader.GetDouble(2) * 1000));
+            }
+        }
+        return summary with { PerMinute = perMinute };
     }
 
     public async Task<IReadOnlyList<DeadLetterView>> OpenDeadLettersAsync(CancellationToken cancellationToken)

@@ -58,4 +58,28 @@ public sealed class OpsQueriesTests : IAsyncLifetime
         Assert.Equal("admin", await database.ScalarAsync<string>($"SELECT actor FROM application_audit WHERE application_id = '{id}' AND to_status = 'REJECTED'"));
         Assert.Empty(await node.Get<OpsQueries>().OpenDeadLettersAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Latency_is_given_for_the_window_and_minute_by_minute_from_submit_to_decision()
+    {
+        var submission = node.Get<ApplicationSubmission>();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add(await submission.SubmitAsync(ApplicationTestData.Colombian()));
+        }
+        // Decided 1, 2, 3 and 4 seconds after submission, two minutes apart.
+        await database.ExecuteAsync(string.Join(";", ids.Select((id, i) => $"""
+            UPDATE credit_applications SET created_at = date_trunc('minute', now()) - interval '{2 * (i / 2)} minutes',
+                   decided_at = date_trunc('minute', now()) - interval '{2 * (i / 2)} minutes' + interval '{i + 1} seconds', status = 'APPROVED'
+             WHERE id = '{id}'
+            """)));
+
+        var latency = await node.Get<OpsQueries>().LatencyAsync(CancellationToken.None);
+
+        Assert.Equal(4, latency.Decided);
+        Assert.Equal(2_500, latency.P50Milliseconds!.Value, 1);
+        Assert.Equal(2, latency.PerMinute.Count);
+        Assert.Equal([3_500d, 1_500d], latency.PerMinute.Select(b => Math.Round(b.P50Milliseconds)));
+    }
 }
