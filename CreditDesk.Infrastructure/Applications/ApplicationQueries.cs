@@ -69,6 +69,17 @@ public sealed record PageCursor(DateTimeOffset CreatedAt, Guid Id)
 
 public sealed record ApplicationPage(IReadOnlyList<ApplicationSummary> Items, PageCursor? Next);
 
+/// <summary>The orders the applications grid offers; newest first is the default and the API's.</summary>
+public enum ApplicationOrder
+{
+    Newest,
+    Oldest,
+    AmountHighest,
+    AmountLowest,
+    RiskHighest,
+    RiskLowest,
+}
+
 /// <summary>
 /// Reads applications for people and machines: keyset paging (never OFFSET), filters, counts, detail, audit. Every
 /// query is scoped by the caller: an applicant only ever sees their own applications.
@@ -80,18 +91,51 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
     public const string SummaryColumns =
         "id, reference, country, currency, status, requested_amount, monthly_income, term_months, risk_score, created_at, updated_at, decided_at";
 
+    /// <summary>Newest first, continuing after an API cursor (the order the API offers).</summary>
     public async Task<ApplicationPage> ListAsync(Caller caller, ApplicationFilter filter, int limit, PageCursor? after, CancellationToken cancellationToken)
     {
+        var (items, more) = await ListCoreAsync(caller, filter, ApplicationOrder.Newest, limit, after?.CreatedAt, after?.Id, cancellationToken);
+        return new ApplicationPage(items, more ? new PageCursor(items[^1].CreatedAt, items[^1].Id) : null);
+    }
+
+    /// <summary>
+    /// One page in any of the grid's orders, continuing after the last row of the previous page (keyset on the sort key
+    /// and the id, so deep pages cost what the first one does).
+    /// </summary>
+    public Task<(IReadOnlyList<ApplicationSummary> Items, bool More)> ListAsync(
+        Caller caller, ApplicationFilter filter, ApplicationOrder order, int limit, ApplicationSummary? after, CancellationToken cancellationToken) =>
+        ListCoreAsync(caller, filter, order, limit, after is null ? null : SortKey(order, after), after?.Id, cancellationToken);
+
+    private static object SortKey(ApplicationOrder order, ApplicationSummary row) => order switch
+    {
+        ApplicationOrder.AmountHighest or ApplicationOrder.AmountLowest => row.Amount,
+        ApplicationOrder.RiskHighest or ApplicationOrder.RiskLowest => row.RiskScore ?? -1,
+        _ => row.CreatedAt,
+    };
+
+    private async Task<(IReadOnlyList<ApplicationSummary> Items, bool More)> ListCoreAsync(
+        Caller caller, ApplicationFilter filter, ApplicationOrder order, int limit, object? afterKey, Guid? afterId, CancellationToken cancellationToken)
+    {
         limit = Math.Clamp(limit, 1, MaxPageSize);
+        var (key, descending) = order switch
+        {
+            ApplicationOrder.Oldest => ("created_at", false),
+            ApplicationOrder.AmountHighest => ("requested_amount", true),
+            ApplicationOrder.AmountLowest => ("requested_amount", false),
+            ApplicationOrder.RiskHighest => ("COALESCE(risk_score, -1)", true),
+            ApplicationOrder.RiskLowest => ("COALESCE(risk_score, -1)", false),
+            _ => ("created_at", true),
+        };
+        var direction = descending ? "DESC" : "ASC";
         await using var command = dataSource.CreateCommand();
         var where = Where(command, caller, filter);
-        if (after is not null)
+        if (afterKey is not null && afterId is { } id)
         {
-            where.Add("(created_at, id) < (@after_at, @after_id)");
-            command.Parameters.AddWithValue("after_at", after.CreatedAt);
-            command.Parameters.AddWithValue("after_id", after.Id);
+            where.Add($"({key}, id) {(descending ? "<" : ">")} (@after_key, @after_id)");
+            command.Parameters.AddWithValue("after_key", afterKey);
+            command.Parameters.AddWithValue("after_id", id);
         }
-        command.CommandText = $"SELECT {SummaryColumns} FROM credit_applications {Clause(where)} ORDER BY created_at DESC, id DESC LIMIT @limit";
+        command.CommandText = $"SELECT {SummaryColumns} FROM credit_applications {Clause(where)} ORDER BY {key} {direction}, id {direction} LIMIT @limit";
         command.Parameters.AddWithValue("limit", limit + 1);
         var items = new List<ApplicationSummary>(limit + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -101,12 +145,12 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
                 items.Add(ReadSummary(reader));
             }
         }
-        if (items.Count <= limit)
+        var more = items.Count > limit;
+        if (more)
         {
-            return new ApplicationPage(items, null);
+            items.RemoveAt(limit);
         }
-        items.RemoveAt(limit);
-        return new ApplicationPage(items, new PageCursor(items[^1].CreatedAt, items[^1].Id));
+        return (items, more);
     }
 
     /// <summary>How long staff counts are shared: every officer's grid asks at most once a second, the node once per window.</summary>

@@ -91,4 +91,30 @@ public sealed class ApplicationsScreenTests : DeskComponentContextWithDatabase
 
         Assert.Equal(before + 1, hub.SubscriberCount);
     }
+
+    [Fact]
+    public async Task Sorting_by_amount_reads_the_highest_first_then_the_lowest()
+    {
+        var submission = Node.Get<ApplicationSubmission>();
+        var small = await submission.SubmitAsync(ApplicationTestData.Colombian(amount: 2_000_000m));
+        var large = await submission.SubmitAsync(ApplicationTestData.Colombian(amount: 9_000_000m));
+        var middle = await submission.SubmitAsync(ApplicationTestData.Colombian(amount: 5_000_000m));
+        RenderPopovers();
+        var screen = Render<ApplicationsPage>();
+        screen.WaitForElement($"[data-testid=app-row-{small}]");
+        Assert.Equal([middle, large, small], RowIds(screen));
+
+        await SortButton(screen, "Amount").ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
+        screen.WaitForAssertion(() => Assert.Equal([small, middle, large], RowIds(screen)));
+        await SortButton(screen, "Amount").ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
+
+        screen.WaitForAssertion(() => Assert.Equal([large, middle, small], RowIds(screen)));
+    }
+
+    /// <summary>The column's sort button (a button, so the keyboard reaches it too).</summary>
+    private static AngleSharp.Dom.IElement SortButton(IRenderedComponent<ApplicationsPage> screen, string column) =>
+        screen.FindAll("th").Single(th => th.TextContent.Contains(column, StringComparison.Ordinal)).QuerySelector("button[aria-label=Sort]")!;
+
+    private static List<Guid> RowIds(IRenderedComponent<ApplicationsPage> screen) =>
+        screen.FindAll("[data-testid^=app-row-]").Select(a => Guid.Parse(a.GetAttribute("data-testid")!["app-row-".Length..])).ToList();
 }

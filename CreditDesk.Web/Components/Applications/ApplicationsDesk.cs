@@ -63,7 +63,9 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
     public static readonly TimeSpan FlashFor = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CountsEvery = TimeSpan.FromSeconds(1);
 
-    private readonly Dictionary<int, PageCursor?> cursors = new() { [0] = null };
+    // Page number → the last row of the page before it (keyset: the next page starts after that row in this order).
+    private readonly Dictionary<int, ApplicationSummary?> cursors = new() { [0] = null };
+    private ApplicationOrder order = ApplicationOrder.Newest;
     private readonly Dictionary<Guid, DateTimeOffset> flashing = [];
     private readonly Dictionary<Guid, ApplicationChanged> liveChanges = [];
     private IAsyncDisposable? listening;
@@ -113,8 +115,8 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
         return true;
     }
 
-    /// <summary>One page of the grid, walking keyset cursors forward from the nearest known page.</summary>
-    public async Task<(IReadOnlyList<ApplicationSummary> Items, long Total)> LoadPageAsync(int page, int size, CancellationToken cancellationToken)
+    /// <summary>One page of the grid in the given order, walking keyset cursors forward from the nearest known page.</summary>
+    public async Task<(IReadOnlyList<ApplicationSummary> Items, long Total)> LoadPageAsync(int page, int size, ApplicationOrder order, CancellationToken cancellationToken)
     {
         if (Caller is not { } caller)
         {
@@ -122,25 +124,28 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
         }
         try
         {
-            if (size != pageSize)
+            if (size != pageSize || order != this.order)
             {
-                pageSize = size;
+                (pageSize, this.order) = (size, order);
                 ResetCursors();
             }
             var filter = Filters.ToQuery();
             var known = cursors.Keys.Where(k => k <= page).Max();
-            for (var index = known; index < page && cursors[index] is var start; index++)
+            for (var index = known; index < page; index++)
             {
-                var skipped = await queries.ListAsync(caller, filter, size, start, cancellationToken);
-                cursors[index + 1] = skipped.Next;
-                if (skipped.Next is null)
+                var skipped = await queries.ListAsync(caller, filter, order, size, cursors[index], cancellationToken);
+                if (!skipped.More)
                 {
                     page = index;
                     break;
                 }
+                cursors[index + 1] = skipped.Items[^1];
             }
-            var result = await queries.ListAsync(caller, filter, size, cursors[page], cancellationToken);
-            cursors[page + 1] = result.Next;
+            var result = await queries.ListAsync(caller, filter, order, size, cursors[page], cancellationToken);
+            if (result.More)
+            {
+                cursors[page + 1] = result.Items[^1];
+            }
             PageIndex = page;
             if (page == 0)
             {
