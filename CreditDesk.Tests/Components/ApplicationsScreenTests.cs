@@ -61,6 +61,21 @@ public sealed class ApplicationsScreenTests : DeskComponentContextWithDatabase
     }
 
     [Fact]
+    public async Task Counts_catch_up_with_a_live_change_even_inside_the_nodes_shared_counting_window()
+    {
+        RenderPopovers();
+        var screen = Render<ApplicationsPage>();
+        screen.WaitForElement("[data-testid=applications-empty]");
+        Assert.Equal("0", screen.Find("[data-testid=status-count-PENDING]").GetAttribute("data-count"));
+
+        var id = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        Node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "PENDING", null, DateTimeOffset.UtcNow));
+
+        screen.WaitForAssertion(() => Assert.Equal("1", screen.Find("[data-testid=status-count-PENDING]").GetAttribute("data-count")),
+            ApplicationQueries.CountsWindow + TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task Filters_come_from_the_query_string_and_a_filter_change_goes_back_into_it()
     {
         var colombian = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
