@@ -13,25 +13,11 @@ using CreditDesk.Web.Components.Applications;
 using CreditDesk.Web.Components.Live;
 using CreditDesk.Web.Components.Ops;
 using MudBlazor.Services;
-using Serilog;
-using Serilog.Formatting.Json;
 
 namespace CreditDesk.Web;
 
 public static class Extensions
 {
-    public static WebApplicationBuilder AddCreditDeskLogging(this WebApplicationBuilder builder)
-    {
-        var logger = new LoggerConfiguration()
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(new JsonFormatter(renderMessage: true))
-            .CreateLogger();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(logger, dispose: true);
-        return builder;
-    }
-
     public static WebApplicationBuilder AddCreditDeskWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -80,12 +66,13 @@ public static class Extensions
         app.Services.GetRequiredService<PiiCipher>();
 
         // Every unhandled error becomes a problem+json 500 with a trace id: no stack trace, in any environment.
-        app.UseRequestLogging();
+        app.UseCreditDeskRequestLogging();
         app.UseExceptionHandler();
         // Machines get problem+json for an empty error answer; a browser asking for a page gets a page of the desk.
         app.UseWhen(IsPageRequest, pages => pages.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         app.UseWhen(context => !IsPageRequest(context), machines => machines.UseStatusCodePages());
         app.UseSecurityHeaders();
+        app.MapCreditDeskMetrics();
         // Health answers never depend on authentication: a request with a stale API key, or a database that is
         // down, must not turn "is the process alive" into an error.
         var node = app.Services.GetRequiredService<NodeIdentity>();
@@ -103,6 +90,7 @@ public static class Extensions
         app.UseAntiforgery();
         app.UseRequestLocalization();
 
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapOpenApi();
         app.MapApplicationsApi();
         app.MapWebhooksApi();

@@ -22,7 +22,9 @@ public sealed class ObservabilityTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
-        app = new AppHost(database.ConnectionString, configureServices: services => services.AddSingleton<ILoggerProvider>(logs));
+        // Information and up, whatever the test run's default: these tests read what a production node would write.
+        app = new AppHost(database.ConnectionString, new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Information" },
+            configureServices: services => services.AddSingleton<ILoggerProvider>(logs));
         await app.StartAndWaitUntilReadyAsync();
         await app.Services.GetRequiredService<ApiKeyStore>().EnsureAsync("observability", Roles.Applicant, "observer", Key, CancellationToken.None);
     }
@@ -67,6 +69,51 @@ public sealed class ObservabilityTests : IAsyncLifetime
         Assert.DoesNotContain(document, written, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Metrics_answer_loopback_in_Prometheus_text_with_HTTP_Npgsql_and_CreditDesk_series()
+    {
+        await SubmitAndWaitAsync("Metric Watcher");
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+
+        using var response = await http.GetAsync("metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.Contains("db_client_operation_duration_seconds", text, StringComparison.Ordinal);
+        Assert.Contains("creditdesk_applications_created_total", text, StringComparison.Ordinal);
+        Assert.Contains("creditdesk_applications_decided_total", text, StringComparison.Ordinal);
+        Assert.Contains("creditdesk_queue_depth", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Metric Watcher", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_refuse_an_address_outside_the_allowed_networks()
+    {
+        await using var guarded = new AppHost(database.ConnectionString, new Dictionary<string, string?> { ["Metrics:AllowedNetworks:0"] = "10.0.0.0/8" });
+        await guarded.StartAndWaitUntilReadyAsync();
+        using var http = new HttpClient { BaseAddress = guarded.BaseAddress };
+
+        using var response = await http.GetAsync("metrics");
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Each_request_is_logged_once_with_its_route_template_not_its_query()
+    {
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
+
+        using var response = await http.GetAsync("api/v1/applications?q=12345678Z");
+
+        var line = Assert.Single(logs.Lines(), l => l.Contains("responded", StringComparison.Ordinal) && l.Contains("/api/v1/applications", StringComparison.Ordinal));
+        Assert.Contains("GET", line, StringComparison.Ordinal);
+        Assert.Contains("200", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("12345678Z", logs.Text(), StringComparison.Ordinal);
+    }
+
     private async Task<Guid> SubmitAndWaitAsync(string name, string? document = null)
     {
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
@@ -99,6 +146,8 @@ public sealed class ObservabilityTests : IAsyncLifetime
         private readonly ConcurrentQueue<string> lines = new();
 
         public string Text() => string.Join("\n", lines);
+
+        public IReadOnlyList<string> Lines() => [.. lines];
 
         public ILogger CreateLogger(string categoryName) => new Capture(this, categoryName);
 
