@@ -1,3 +1,4 @@
+using FluentValidation;
 using System.Data.Common;
 using CreditDesk.Domain.Bureaus;
 using CreditDesk.Infrastructure.Access;
@@ -49,7 +50,8 @@ public static class Extensions
         services.AddSingleton<PiiCipher>();
         services.AddSingleton<PiiKeyRotation>();
 
-        services.AddSingleton<ApplicationFormValidator>();
+        // Singletons, like their consumers (the intake service and the endpoints that call it).
+        services.AddValidatorsFromAssemblyContaining<ApplicationFormValidator>(ServiceLifetime.Singleton, includeInternalTypes: false);
         services.AddSingleton<ApplicationSubmission>();
         services.AddSingleton<StatusChanges>();
         services.AddSingleton<ApplicationQueries>();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FluentValidation;
 using CreditDesk.Domain.Applications;
 using CreditDesk.Domain.Countries;
 using CreditDesk.Domain.Documents;
@@ -28,7 +29,7 @@ public abstract record SubmissionResult
 /// </summary>
 public sealed class ApplicationSubmission(
     NpgsqlDataSource dataSource,
-    ApplicationFormValidator validator,
+    IValidator<ApplicationForm> validator,
     PiiCipher cipher,
     ProcessingWakeup wakeup,
     TimeProvider clock)

@@ -15,6 +15,7 @@ public abstract class DeskComponentContext : BunitContext
         DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         Services.AddMudServices();
         Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<FluentValidation.IValidator<CreditDesk.Domain.Applications.ApplicationForm>>(new CreditDesk.Infrastructure.Applications.ApplicationFormValidator(TimeProvider.System));
     }
 
     /// <summary>The popover provider MudSelect and MudMenu render their lists into.</summary>
