@@ -242,7 +242,16 @@ validate_compose() {
 
 cmd_test() {
   prepare_tests
+  check_model_snapshot
   run_tests "Category!=Benchmark&Category!=ChaosSlow&Category!=Screenshots"
+}
+
+# The EF model and its migrations' snapshot agree: a model change without `dotnet ef migrations add` fails the build here.
+check_model_snapshot() {
+  say "Checking that the EF model needs no new migration (dotnet ef migrations has-pending-model-changes)"
+  dotnet ef migrations has-pending-model-changes --project CreditDesk.Infrastructure --startup-project CreditDesk.Infrastructure \
+    --configuration "$CONFIGURATION" --no-build >/dev/null \
+    || die "the EF model has changes no migration describes: run 'dotnet ef migrations add <Name> --project CreditDesk.Infrastructure --startup-project CreditDesk.Infrastructure --output-dir Persistence/Migrations'"
 }
 
 # The screenshot tour: every main screen at desktop, tablet and phone widths in both themes, into docs/screenshots.

@@ -39,9 +39,7 @@ public static class Extensions
         });
         services.AddSingleton<DbDataSource>(provider => provider.GetRequiredService<NpgsqlDataSource>());
         services.AddDbContext<CreditDeskDbContext>((provider, options) => options
-            .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
-            // Migrations are hand-written SQL without a model snapshot; the schema test guards the mapping instead.
-            .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning)));
+            .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddScoped<DatabaseMigrator>();
         services.AddSingleton<SchemaReadiness>();
         services.AddHostedService<DatabaseMigrationService>();
