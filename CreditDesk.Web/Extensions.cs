@@ -39,6 +39,7 @@ public static class Extensions
         }
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<ClientErrorHandler>();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.ConfigureHttpJsonOptions(options =>
         {

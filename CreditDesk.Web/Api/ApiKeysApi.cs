@@ -35,7 +35,10 @@ public static class ApiKeysApi
             {
                 return ApiProblems.Malformed("The body must be a JSON object.");
             }
-            name = document.RootElement.Text("name");
+            if (document.RootElement.ReadText("name", out name) == TextRead.Unreadable)
+            {
+                return ApiProblems.Validation(new Dictionary<string, string[]> { ["name"] = [JsonBody.UnreadableText] });
+            }
             role = document.RootElement.Text("role");
         }
         var errors = new Dictionary<string, string[]>();

@@ -182,7 +182,10 @@ public static class ApplicationsApi
                 return ApiProblems.Malformed("The body must be a JSON object.");
             }
             statusText = document.RootElement.Text("status");
-            reason = document.RootElement.Text("reason");
+            if (document.RootElement.ReadText("reason", out reason) == TextRead.Unreadable)
+            {
+                return ApiProblems.Validation(new Dictionary<string, string[]> { ["reason"] = [JsonBody.UnreadableText] });
+            }
         }
         if (!ApplicationStatusCodes.TryParse(statusText, out var target))
         {

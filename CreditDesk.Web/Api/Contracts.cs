@@ -122,16 +122,16 @@ public static class ApplicationRequest
             var errors = new Dictionary<string, string[]>();
             string? Text(string field)
             {
-                if (!root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+                switch (root.ReadText(field, out var text))
                 {
-                    return null;
+                    case TextRead.NotAString:
+                        errors[field] = ["Must be a string."];
+                        break;
+                    case TextRead.Unreadable:
+                        errors[field] = [JsonBody.UnreadableText];
+                        break;
                 }
-                if (value.ValueKind == JsonValueKind.String)
-                {
-                    return value.GetString();
-                }
-                errors[field] = ["Must be a string."];
-                return null;
+                return text;
             }
             decimal? Money(string field)
             {

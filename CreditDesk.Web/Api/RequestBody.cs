@@ -47,7 +47,47 @@ public static class JsonBody
         return null;
     }
 
-    /// <summary>A string property, or null when it is missing or not a string.</summary>
-    public static string? Text(this JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>A string property, or null when it is missing, not a string, or text that cannot be stored (see <see cref="ReadText"/>).</summary>
+    public static string? Text(this JsonElement element, string name) => element.ReadText(name, out var text) == TextRead.Text ? text : null;
+
+    /// <summary>
+    /// The one place request JSON strings are read: an escaped unpaired surrogate ("\ud800") cannot become a .NET string
+    /// and NUL cannot reach PostgreSQL text, so both are <see cref="TextRead.Unreadable"/> — a client error, never a 500.
+    /// </summary>
+    public static TextRead ReadText(this JsonElement element, string name, out string? text)
+    {
+        text = null;
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return TextRead.Missing;
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return TextRead.NotAString;
+        }
+        try
+        {
+            text = value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return TextRead.Unreadable;
+        }
+        if (text is not null && text.Contains('\0', StringComparison.Ordinal))
+        {
+            text = null;
+            return TextRead.Unreadable;
+        }
+        return TextRead.Text;
+    }
+
+    public const string UnreadableText = "Must be text without NUL characters or unpaired surrogates.";
+}
+
+public enum TextRead
+{
+    Missing,
+    NotAString,
+    Unreadable,
+    Text,
 }

@@ -34,6 +34,9 @@ public static class AccountEndpoints
     private static IResult Back(string error, string returnUrl) =>
         Results.LocalRedirect($"{Authentication.LoginPath}?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
 
+    /// <summary>A path on this site: "/" then not "/" or "\\", and no control characters (browsers drop tabs and newlines, so
+    /// "/\t/evil.example" would become "//evil.example").</summary>
     private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+        && !url.Any(char.IsControl);
 }
