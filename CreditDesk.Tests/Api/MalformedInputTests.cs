@@ -64,6 +64,49 @@ public sealed class MalformedInputTests(ApiFixture api) : IClassFixture<ApiFixtu
         Assert.Equal("APPROVED", await api.Database.StatusAsync(id));
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("multipart/form-data; boundary=x")]
+    public async Task Endpoints_that_take_JSON_answer_415_to_any_other_content_type(string contentType)
+    {
+        var id = await api.ApplicationInStatusAsync("UNDER_REVIEW");
+        var before = await api.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications");
+        const string Create = "{\"country\":\"CO\",\"full_name\":\"Ana Ruiz\",\"document\":\"1020304055\",\"amount\":\"5000000\",\"monthly_income\":\"4000000\"}";
+
+        var answers = new List<HttpStatusCode>();
+        foreach (var (method, key, path, body) in new[]
+        {
+            (HttpMethod.Post, ApiFixture.ApplicantKey, "api/v1/applications", Create),
+            (HttpMethod.Patch, ApiFixture.AdminKey, $"api/v1/applications/{id}/status", "{\"status\":\"APPROVED\",\"reason\":\"ok\"}"),
+            (HttpMethod.Post, ApiFixture.AdminKey, "api/v1/api-keys", "{\"name\":\"x\",\"role\":\"Officer\"}"),
+            (HttpMethod.Post, ApiFixture.AdminKey, "api/v1/webhooks/bank-confirmation", "{}"),
+        })
+        {
+            using var client = api.Client(key);
+            using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8) };
+            request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+            using var response = await client.SendAsync(request);
+            answers.Add(response.StatusCode);
+        }
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.UnsupportedMediaType, status));
+        Assert.Equal(before, await api.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications"));
+        Assert.Equal("UNDER_REVIEW", await api.Database.StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task A_body_that_repeats_a_key_is_refused_with_400()
+    {
+        var before = await api.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications");
+
+        using var response = await Post(ApiFixture.ApplicantKey, "api/v1/applications",
+            "{\"country\":\"CO\",\"full_name\":\"Ana Ruiz\",\"document\":\"1020304057\",\"amount\":\"-5\",\"amount\":\"1000000.00\",\"monthly_income\":\"4000000\"}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, await api.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications"));
+    }
+
     [Fact]
     public async Task A_sign_in_post_without_an_antiforgery_token_is_a_400_not_a_500()
     {

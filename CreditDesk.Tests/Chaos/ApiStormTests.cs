@@ -184,8 +184,26 @@ internal static class Malformed
         return request;
     }
 
+    /// <summary>Well-formed bodies with one poisoned value, or a repeated key: the shapes that once answered 500.</summary>
+    private static readonly string[] Poisons = ["\\ud800", "\\udc00x", "a\\u0000b", "\\u0000"];
+
+    private static readonly string[] PoisonedBodies =
+    [
+        "{\"country\":\"CO\",\"full_name\":\"@\",\"document\":\"1020304050\",\"amount\":\"5000000\",\"monthly_income\":\"4000000\"}",
+        "{\"country\":\"@\",\"full_name\":\"Ana Ruiz\",\"document\":\"1020304050\",\"amount\":\"5000000\",\"monthly_income\":\"4000000\"}",
+        "{\"status\":\"APPROVED\",\"reason\":\"@\"}",
+        "{\"event_id\":\"@\",\"event_type\":\"account.verified\",\"application_id\":\"00000000-0000-0000-0000-000000000000\",\"provider_reference\":\"@\",\"amount\":\"1.00\",\"currency\":\"@\",\"occurred_at\":\"2026-11-22T10:00:00Z\"}",
+        "{\"name\":\"@\",\"role\":\"Officer\"}",
+        "{\"country\":\"CO\",\"full_name\":\"Ana Ruiz\",\"document\":\"1020304050\",\"amount\":\"-5\",\"amount\":\"1000000.00\",\"monthly_income\":\"4000000\"}",
+    ];
+
     private static byte[] Body(Random random)
     {
+        if (random.Next(4) == 0)
+        {
+            var template = PoisonedBodies[random.Next(PoisonedBodies.Length)];
+            return Encoding.UTF8.GetBytes(template.Replace("@", Poisons[random.Next(Poisons.Length)], StringComparison.Ordinal));
+        }
         if (random.Next(10) == 0)
         {
             var bytes = new byte[random.Next(0, 300)];

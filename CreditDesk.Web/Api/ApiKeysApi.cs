@@ -24,6 +24,10 @@ public static class ApiKeysApi
 
     private static async Task<IResult> CreateAsync(HttpContext context, ApiKeyStore keys, CancellationToken cancellationToken)
     {
+        if (!JsonBody.IsJson(context.Request))
+        {
+            return ApiProblems.UnsupportedMediaType();
+        }
         if (await RequestBody.ReadAsync(context.Request, 4096, cancellationToken) is not { } body)
         {
             return ApiProblems.TooLarge(4096);

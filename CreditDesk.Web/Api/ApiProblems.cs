@@ -36,6 +36,9 @@ public static class ApiProblems
 
     public static IResult NotSignedIn() => Unauthorized("Sign in or send an API key.");
 
+    public static IResult UnsupportedMediaType() =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "The body must be JSON.", "Send Content-Type: application/json.");
+
     public static IResult TooLarge(long limit) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The request body is too large.", $"The limit is {limit} bytes.");
 

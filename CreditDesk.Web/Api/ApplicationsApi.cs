@@ -38,6 +38,10 @@ public static class ApplicationsApi
         {
             return ApiProblems.NotSignedIn();
         }
+        if (!JsonBody.IsJson(context.Request))
+        {
+            return ApiProblems.UnsupportedMediaType();
+        }
         if (await RequestBody.ReadAsync(context.Request, bodyLimit, cancellationToken) is not { } body)
         {
             return ApiProblems.TooLarge(bodyLimit);
@@ -169,6 +173,10 @@ public static class ApplicationsApi
         if (Caller.From(context.User) is not { } caller)
         {
             return ApiProblems.NotSignedIn();
+        }
+        if (!JsonBody.IsJson(context.Request))
+        {
+            return ApiProblems.UnsupportedMediaType();
         }
         if (await RequestBody.ReadAsync(context.Request, StatusBodyLimit, cancellationToken) is not { } body)
         {

@@ -106,11 +106,11 @@ public static class ApplicationRequest
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(body, JsonBody.Options);
         }
         catch (JsonException)
         {
-            return (null, null, "The body is not valid JSON.");
+            return (null, null, "The body is not valid JSON (or repeats a key).");
         }
         using (document)
         {

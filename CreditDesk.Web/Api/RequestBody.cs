@@ -29,12 +29,21 @@ public static class RequestBody
 /// <summary>Reading small JSON bodies by hand, so a wrong type becomes a field error rather than a 400 or a 500.</summary>
 public static class JsonBody
 {
+    /// <summary>Strict reading: a repeated key (`"amount":"-5","amount":"1000.00"`) is malformed, not "the last one wins".</summary>
+    public static readonly JsonDocumentOptions Options = new() { MaxDepth = 16, AllowDuplicateProperties = false };
+
+    /// <summary>Whether the request says its body is JSON (application/json or a +json type); anything else is a 415.</summary>
+    public static bool IsJson(HttpRequest request) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+        && (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The body as a JSON object, or null when it is not valid JSON or not an object (a 400).</summary>
     public static JsonDocument? ParseObject(byte[] body)
     {
         try
         {
-            var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+            var document = JsonDocument.Parse(body, Options);
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
                 return document;

@@ -22,6 +22,10 @@ public static class WebhooksApi
         HttpContext context, BankConfirmations confirmations, IConfiguration configuration, TimeProvider clock, CancellationToken cancellationToken)
     {
         var bodyLimit = configuration.GetValue("Limits:WebhookBodyBytes", DefaultBodyLimit);
+        if (!JsonBody.IsJson(context.Request))
+        {
+            return ApiProblems.UnsupportedMediaType();
+        }
         if (await RequestBody.ReadAsync(context.Request, bodyLimit, cancellationToken) is not { } body)
         {
             return ApiProblems.TooLarge(bodyLimit);
