@@ -151,5 +151,8 @@ public sealed class KeyboardAndPhoneTests(BrowserFixture fixture) : IClassFixtur
         Assert.Equal(404, response!.Status);
         Assert.StartsWith("text/html", await response.HeaderValueAsync("content-type") ?? "", StringComparison.Ordinal);
         await Expect(browser.Page.GetByTestId("not-found")).ToBeVisibleAsync();
+        // Still so once the interactive router has taken the page over.
+        await browser.WaitForCircuitAsync();
+        await Expect(browser.Page.GetByTestId("not-found")).ToBeVisibleAsync();
     }
 }
