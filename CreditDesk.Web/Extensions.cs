@@ -86,6 +86,7 @@ public static class Extensions
         // Routing after the status-code pages, so a re-executed /status/404 is routed to its page.
         app.UseRouting();
         app.UseAuthentication();
+        app.UseCrossSiteWriteProtection();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();

@@ -142,6 +142,40 @@ public sealed class MalformedInputTests(ApiFixture api) : IClassFixture<ApiFixtu
         Assert.Equal("/account/login?error=invalid&returnUrl=%2F", response.Headers.Location?.OriginalString);
     }
 
+    [Fact]
+    public async Task A_cookie_session_changes_things_only_from_its_own_origin()
+    {
+        await api.Database.WaitForDevelopmentAccountsAsync();
+        var cookies = new System.Net.CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = api.App.BaseAddress };
+        var input = System.Text.RegularExpressions.Regex.Match(await http.GetStringAsync("account/login"), "<input[^>]*__RequestVerificationToken[^>]*>").Value;
+        var token = System.Text.RegularExpressions.Regex.Match(input, "value=\"([^\"]+)\"").Groups[1].Value;
+        using var signedIn = await http.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["email"] = BrowserFixture.ApplicantEmail, ["password"] = BrowserFixture.ApplicantPassword, ["returnUrl"] = "/",
+        }));
+        Assert.Equal("/", signedIn.Headers.Location?.OriginalString);
+        var before = await api.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications");
+        string Body() => $"{{\"country\":\"CO\",\"full_name\":\"Ana Ruiz\",\"document\":\"{Infrastructure.ApplicationTestData.NextCedula()}\",\"amount\":\"5000000\",\"monthly_income\":\"4000000\"}}";
+
+        async Task<HttpStatusCode> SubmitFromAsync(string? origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/applications") { Content = new StringContent(Body(), Encoding.UTF8, "application/json") };
+            if (origin is not null)
+            {
+                request.Headers.Add("Origin", origin);
+            }
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, await SubmitFromAsync("http://evil.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, await SubmitFromAsync($"http://127.0.0.1:{api.App.BaseAddress.Port + 1}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await SubmitFromAsync(null));
+        Assert.Equal(before, await api.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications"));
+        Assert.Equal(HttpStatusCode.Created, await SubmitFromAsync(api.App.BaseAddress.GetLeftPart(UriPartial.Authority)));
+    }
+
     private Task<HttpResponseMessage> Post(string key, string path, string body) => Send(HttpMethod.Post, key, path, body);
 
     private async Task<HttpResponseMessage> Send(HttpMethod method, string key, string path, string body)

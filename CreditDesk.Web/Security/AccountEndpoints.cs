@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,8 +10,14 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/account/login", SignInAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
-        endpoints.MapPost("/account/logout", async (SignInManager<IdentityUser> signIn) =>
+        // The token is checked although the post binds no field (nothing else would check it): another site must not sign people out.
+        endpoints.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Api.ApiProblems.Problem(StatusCodes.Status400BadRequest, "antiforgery", "The form's antiforgery token is missing or not valid.",
+                    "Sign out from CreditDesk's own pages.");
+            }
             await signIn.SignOutAsync();
             return Results.LocalRedirect(Authentication.LoginPath);
         }).RequireAuthorization();
