@@ -87,6 +87,8 @@ public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await browser.Page.GotoAsync($"http://127.0.0.1:{evilPort}/");
         await serving;
         var logoutResponse = await logout;
+        await browser.Page.WaitForURLAsync(url => url.Contains("/account/logout", StringComparison.Ordinal));
+        await browser.Page.WaitForLoadStateAsync();
 
         Assert.Equal(400, logoutResponse.Status);
         Assert.Equal(before, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications"));

@@ -13,6 +13,7 @@ public static class CrossSiteWrites
         var request = context.Request;
         if (request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)
             && !HttpMethods.IsOptions(request.Method) && !ApiKeyAuthenticationHandler.HasBearer(request)
+            && context.User.Identity?.IsAuthenticated == true
             && !request.Path.StartsWithSegments("/api/v1/webhooks") && !IsSameOrigin(request))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
