@@ -127,10 +127,7 @@ public sealed class MalformedInputTests(ApiFixture api) : IClassFixture<ApiFixtu
     {
         var cookies = new System.Net.CookieContainer();
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = api.App.BaseAddress };
-        var page = await http.GetStringAsync("account/login");
-        var input = System.Text.RegularExpressions.Regex.Match(page, "<input[^>]*__RequestVerificationToken[^>]*>").Value;
-        var token = System.Text.RegularExpressions.Regex.Match(input, "value=\"([^\"]+)\"").Groups[1].Value;
-        Assert.NotEmpty(token);
+        var token = await SignInFormTokenAsync(http);
 
         using var response = await http.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -148,8 +145,7 @@ public sealed class MalformedInputTests(ApiFixture api) : IClassFixture<ApiFixtu
         await api.Database.WaitForDevelopmentAccountsAsync();
         var cookies = new System.Net.CookieContainer();
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = api.App.BaseAddress };
-        var input = System.Text.RegularExpressions.Regex.Match(await http.GetStringAsync("account/login"), "<input[^>]*__RequestVerificationToken[^>]*>").Value;
-        var token = System.Text.RegularExpressions.Regex.Match(input, "value=\"([^\"]+)\"").Groups[1].Value;
+        var token = await SignInFormTokenAsync(http);
         using var signedIn = await http.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token, ["email"] = BrowserFixture.ApplicantEmail, ["password"] = BrowserFixture.ApplicantPassword, ["returnUrl"] = "/",
@@ -174,6 +170,15 @@ public sealed class MalformedInputTests(ApiFixture api) : IClassFixture<ApiFixtu
         Assert.Equal(HttpStatusCode.Forbidden, await SubmitFromAsync(null));
         Assert.Equal(before, await api.Database.ScalarAsync<long>("SELECT count(*) FROM credit_applications"));
         Assert.Equal(HttpStatusCode.Created, await SubmitFromAsync(api.App.BaseAddress.GetLeftPart(UriPartial.Authority)));
+    }
+
+    /// <summary>The sign-in page's antiforgery token (its cookie lands in the client's container).</summary>
+    private static async Task<string> SignInFormTokenAsync(HttpClient http)
+    {
+        var input = System.Text.RegularExpressions.Regex.Match(await http.GetStringAsync("account/login"), "<input[^>]*__RequestVerificationToken[^>]*>").Value;
+        var token = System.Text.RegularExpressions.Regex.Match(input, "value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        return token;
     }
 
     private Task<HttpResponseMessage> Post(string key, string path, string body) => Send(HttpMethod.Post, key, path, body);
