@@ -89,7 +89,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
 
     public string? Error { get; private set; }
 
-    /// <summary>Raised (on the listener's thread) after live changes were folded in; a reload is asked for when new rows belong on page one.</summary>
+    /// <summary>Raised on the screen's renderer after live changes were folded in; a reload is asked for when new rows belong on page one.</summary>
     public event Func<bool, Task>? Changed;
 
     /// <summary>Starts listening; <paramref name="dispatch"/> runs live work on the screen's renderer (a component's InvokeAsync).</summary>

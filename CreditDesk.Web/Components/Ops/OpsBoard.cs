@@ -13,6 +13,9 @@ public sealed record QueueSample(DateTimeOffset At, long Due);
 public sealed class OpsBoard(OpsQueries queries, CircuitLiveUpdates live, TimeProvider clock) : IAsyncDisposable
 {
     public static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
+
+    // A drain deciding a thousand applications a second sends a batch every 40 ms: read at most this often for them.
+    private static readonly TimeSpan LiveReadGap = TimeSpan.FromMilliseconds(500);
     private const int QueueSamplesKept = 90;
 
     private readonly CancellationTokenSource stop = new();
@@ -45,7 +48,7 @@ public sealed class OpsBoard(OpsQueries queries, CircuitLiveUpdates live, TimePr
     {
         this.dispatch = dispatch;
         await RefreshAsync();
-        listening ??= live.Listen(_ => RefreshAndTellAsync());
+        listening ??= live.Listen(_ => clock.GetUtcNow() - ReadAt < LiveReadGap ? Task.CompletedTask : RefreshAndTellAsync());
         _ = RefreshPeriodicallyAsync();
     }
 
