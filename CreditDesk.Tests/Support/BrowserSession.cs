@@ -81,8 +81,8 @@ public sealed class BrowserPage(IBrowserContext context, IPage page) : IAsyncDis
         await ChooseAsync("apply-country", country);
         await Page.GetByTestId("apply-full-name").FillAsync(fullName);
         await Page.GetByTestId("apply-document").FillAsync(document);
-        await Page.GetByTestId("apply-amount").PressSequentiallyAsync(amount);
-        await Page.GetByTestId("apply-income").PressSequentiallyAsync(income);
+        await Page.GetByTestId("apply-amount").PressSequentiallyAsync(amount, new() { Delay = 40 });
+        await Page.GetByTestId("apply-income").PressSequentiallyAsync(income, new() { Delay = 40 });
         if (term is not null)
         {
             await Page.GetByTestId("apply-term").FillAsync(term);
