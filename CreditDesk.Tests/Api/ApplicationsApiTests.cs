@@ -242,6 +242,19 @@ public sealed class ApplicationsApiTests(ApiFixture api) : IClassFixture<ApiFixt
     }
 
     [Fact]
+    public async Task Answers_that_carry_personal_data_are_never_stored_by_a_cache()
+    {
+        var id = await api.ApplicationInStatusAsync("UNDER_REVIEW");
+        using var admin = api.Client(AdminKey);
+
+        foreach (var path in new[] { $"api/v1/applications/{id}", "api/v1/applications", $"api/v1/applications/{id}/audit" })
+        {
+            using var response = await admin.GetAsync(path);
+            Assert.True(response.Headers.CacheControl?.NoStore == true, $"{path}: Cache-Control {response.Headers.CacheControl}");
+        }
+    }
+
+    [Fact]
     public async Task Get_and_audit_answer_404_for_an_unknown_id()
     {
         using var admin = api.Client(AdminKey);
