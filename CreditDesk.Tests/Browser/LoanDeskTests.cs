@@ -140,7 +140,9 @@ public sealed class LoanDeskTests(BrowserFixture fixture) : IClassFixture<Browse
         var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
         var result = await submission.SubmitAsync(Infrastructure.ApplicationTestData.Colombian(), "dev-applicant", "dev-applicant", CancellationToken.None);
         var id = ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)result).Id;
-        await fixture.Database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'");
+        // Kept PENDING whatever the pipeline already did with it (it may have decided it before the outbox row went).
+        await fixture.Database.ExecuteAsync(
+            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'PENDING', updated_at = now() WHERE id = '{id}'");
         await using var browser = await fixture.OpenAsync();
         await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/applications");
         var page = browser.Page;
