@@ -13,18 +13,6 @@ public sealed class CircuitLiveUpdates(ApplicationEventHub hub) : IAsyncDisposab
     private readonly List<Func<IReadOnlyList<ApplicationChanged>, Task>> listeners = [];
     private LiveFeed? feed;
 
-    /// <summary>True while the circuit holds a subscription (for tests and the memory benchmark).</summary>
-    public bool IsSubscribed
-    {
-        get
-        {
-            lock (gate)
-            {
-                return feed is not null;
-            }
-        }
-    }
-
     /// <summary>Calls <paramref name="onBatch"/> with each coalesced batch until the returned handle is disposed.</summary>
     public IAsyncDisposable Listen(Func<IReadOnlyList<ApplicationChanged>, Task> onBatch)
     {
