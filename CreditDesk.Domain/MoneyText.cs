@@ -33,6 +33,9 @@ public static class MoneyText
     /// <summary>The amount as the culture writes it with two decimals; <see cref="Read"/> gives back the same decimal.</summary>
     public static string Format(decimal amount, IFormatProvider culture) => amount.ToString("N2", culture);
 
+    /// <summary>The amount as the culture writes it, followed by its currency code ("15.000,50 BRL").</summary>
+    public static string Format(decimal amount, string currency, IFormatProvider culture) => $"{Format(amount, culture)} {currency}";
+
     public static MoneyReading Read(string? text, IFormatProvider culture)
     {
         var format = NumberFormatInfo.GetInstance(culture);

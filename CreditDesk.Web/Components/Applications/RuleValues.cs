@@ -18,7 +18,7 @@ public static class RuleValues
     {
         null => "—",
         { } v when Ratios.Contains(rule.Name) => v.ToString("P1", culture),
-        { } v when Amounts.Contains(rule.Name) => $"{MoneyText.Format(v, culture)} {currency}",
+        { } v when Amounts.Contains(rule.Name) => MoneyText.Format(v, currency, culture),
         { } v when Flags.Contains(rule.Name) => v == 1 ? "yes" : "no",
         { } v => v.ToString("0.##", culture),
     };

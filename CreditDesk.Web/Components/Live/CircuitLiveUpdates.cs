@@ -24,6 +24,10 @@ public sealed class CircuitLiveUpdates(ApplicationEventHub hub) : IAsyncDisposab
         return new Listening(this, onBatch);
     }
 
+    /// <summary>Calls <paramref name="onChange"/> once for each batch in which some change is about an application that <paramref name="concerns"/> the listener.</summary>
+    public IAsyncDisposable ListenFor(Func<Guid, bool> concerns, Func<Task> onChange) =>
+        Listen(batch => batch.Any(change => concerns(change.Id)) ? onChange() : Task.CompletedTask);
+
     private async Task DispatchAsync(IReadOnlyList<ApplicationChanged> batch)
     {
         Func<IReadOnlyList<ApplicationChanged>, Task>[] current;
