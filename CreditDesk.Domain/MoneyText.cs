@@ -33,8 +33,34 @@ public static class MoneyText
     /// <summary>The amount as the culture writes it with two decimals; <see cref="Read"/> gives back the same decimal.</summary>
     public static string Format(decimal amount, IFormatProvider culture) => amount.ToString("N2", culture);
 
-    /// <summary>The amount as the culture writes it, followed by its currency code ("15.000,50 BRL").</summary>
-    public static string Format(decimal amount, string currency, IFormatProvider culture) => $"{Format(amount, culture)} {currency}";
+    /// <summary>
+    /// Money in its own currency as the culture writes money: the culture's separators and currency pattern, with the
+    /// currency's symbol where it cannot be mistaken (€ and R$ anywhere, $ only at home: "$5,000.00" in es-MX) and its ISO
+    /// code elsewhere ("5.000,00 MXN" in es-ES, "COP 5,000.00" in en). Always two decimals: never a cent hidden.
+    /// </summary>
+    public static string Format(decimal amount, string currency, IFormatProvider culture) =>
+        amount.ToString("C", culture is CultureInfo known ? CurrencyFormats.GetOrAdd((known.Name, currency), key => CurrencyFormat(known, key.Currency)) : CurrencyFormat(culture, currency));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Culture, string Currency), NumberFormatInfo> CurrencyFormats = new();
+
+    /// <summary>Symbols read the same way wherever they are written.</summary>
+    private static readonly Dictionary<string, string> UnmistakableSymbols = new() { ["EUR"] = "€", ["BRL"] = "R$" };
+
+    private static NumberFormatInfo CurrencyFormat(IFormatProvider culture, string currency)
+    {
+        var format = (NumberFormatInfo)NumberFormatInfo.GetInstance(culture).Clone();
+        format.CurrencyDecimalDigits = Money.Decimals;
+        format.CurrencySymbol = IsHomeOf(culture, currency) ? format.CurrencySymbol : UnmistakableSymbols.GetValueOrDefault(currency, currency);
+        if (format.CurrencySymbol.All(char.IsAsciiLetter))
+        {
+            // An ISO code is a word: it is kept apart from the digits ("COP 5,000.00", never "COP5,000.00").
+            format.CurrencyPositivePattern = format.CurrencyPositivePattern switch { 0 => 2, 1 => 3, var pattern => pattern };
+        }
+        return format;
+    }
+
+    private static bool IsHomeOf(IFormatProvider culture, string currency) =>
+        culture is CultureInfo { IsNeutralCulture: false, Name.Length: > 0 } specific && new RegionInfo(specific.Name).ISOCurrencySymbol == currency;
 
     public static MoneyReading Read(string? text, IFormatProvider culture)
     {

@@ -99,6 +99,7 @@ public static class Extensions
         app.MapCountriesApi();
         app.MapApiKeysApi();
         app.MapAccountEndpoints();
+        app.MapCultureEndpoints();
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CreditDesk.Domain.Countries;
+using CreditDesk.Domain.Texts;
 
 namespace CreditDesk.Domain.Applications;
 
@@ -37,100 +38,110 @@ public static partial class ApplicationFormRules
     [GeneratedRegex(@"^[\p{L}\p{M}' .\-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex NameCharacters();
 
-    /// <summary>Every problem with the form, by field; empty when the form is valid.</summary>
-    public static IReadOnlyDictionary<string, string[]> Validate(ApplicationForm form, DateOnly today)
+    /// <summary>Every problem with the form, by field, in English (the API's words); empty when the form is valid.</summary>
+    public static IReadOnlyDictionary<string, string[]> Validate(ApplicationForm form, DateOnly today) =>
+        Problems(form, today).ToDictionary(problem => problem.Key, problem => new[] { problem.Value.Text });
+
+    /// <summary>Every problem with the form, by field, as wordings a screen shows in its own language.</summary>
+    public static IReadOnlyDictionary<string, Wording> Problems(ApplicationForm form, DateOnly today)
     {
-        var errors = new Dictionary<string, string[]>();
-        void Add(string field, string? message)
+        var errors = new Dictionary<string, Wording>();
+        void Add(string field, Wording? message)
         {
             if (message is not null)
             {
-                errors[field] = [message];
+                errors[field] = message;
             }
         }
 
         if (!CountryRegistry.TryGet(form.Country, out var policy))
         {
-            Add(Fields.Country, string.IsNullOrWhiteSpace(form.Country) ? "Choose a country." : DomainError.UnknownCountry(form.Country).Message);
+            Add(Fields.Country, string.IsNullOrWhiteSpace(form.Country) ? new Wording("Form.Country.Empty") : DomainError.UnknownCountry(form.Country).Says);
         }
         else
         {
-            var document = policy.Document.Validate(form.Document, today);
-            Add(Fields.Document, document.Message);
+            Add(Fields.Document, policy.Document.Validate(form.Document, today).Says);
         }
         Add(Fields.FullName, FullNameError(form.FullName));
-        Add(Fields.Amount, MoneyError(form.Amount, "requested amount"));
-        Add(Fields.MonthlyIncome, MoneyError(form.MonthlyIncome, "monthly income"));
+        Add(Fields.Amount, MoneyError(form.Amount, MoneyField.Amount));
+        Add(Fields.MonthlyIncome, MoneyError(form.MonthlyIncome, MoneyField.MonthlyIncome));
         Add(Fields.TermMonths, TermError(form.TermMonths));
         return errors;
     }
 
-    public static string? FullNameError(string? fullName)
+    public static Wording? FullNameError(string? fullName)
     {
         var name = fullName?.Trim() ?? "";
         if (name.Length == 0)
         {
-            return "Enter your full name.";
+            return new Wording("Form.FullName.Empty");
         }
         if (name.Length is < MinimumNameLength or > MaximumNameLength)
         {
-            return $"A full name has between {MinimumNameLength} and {MaximumNameLength} characters.";
+            return new Wording("Form.FullName.Length", MinimumNameLength, MaximumNameLength);
         }
         if (!NameCharacters().IsMatch(name) || !name.Any(char.IsLetter))
         {
-            return "A full name may contain letters (accents included), spaces, apostrophes, hyphens and dots only.";
+            return new Wording("Form.FullName.Characters");
         }
         return null;
     }
 
-    public static string? MoneyError(decimal? value, string what)
+    public static Wording? MoneyError(decimal? value, MoneyField field)
     {
         if (value is not { } amount)
         {
-            return $"Enter the {what}.";
+            return new Wording(field == MoneyField.Amount ? "Form.Amount.Empty" : "Form.Income.Empty");
         }
         if (amount <= 0)
         {
-            return $"The {what} must be greater than zero.";
+            return new Wording("Form.Money.NotPositive");
         }
         if (amount > MaximumMoney)
         {
-            return $"The {what} is too large.";
+            return new Wording("Form.Money.TooLarge");
         }
         return amount.Scale > Money.Decimals && amount != Money.RoundToCents(amount)
-            ? $"The {what} can have at most two decimals."
+            ? new Wording("Form.Money.Decimals")
             : null;
     }
 
     /// <summary>Why a typed amount could not be read, with an example written the culture's way.</summary>
-    public static string MoneyInputError(MoneyReadingError error, string what, IFormatProvider culture)
+    public static Wording MoneyInputError(MoneyReadingError error, IFormatProvider culture)
     {
         var example = MoneyText.Format(15_000.5m, culture);
         return error switch
         {
-            MoneyReadingError.MisplacedGrouping => $"The {what} has a thousands separator in the wrong place: type it like {example}, or with no separators.",
-            MoneyReadingError.TooManyDecimals => $"The {what} can have at most two decimals: type it like {example}.",
-            _ => $"Type the {what} with digits only, like {example}.",
+            MoneyReadingError.MisplacedGrouping => new Wording("Form.Money.Grouping", example),
+            MoneyReadingError.TooManyDecimals => new Wording("Form.Money.TypedDecimals", example),
+            _ => new Wording("Form.Money.NotANumber", example),
         };
     }
 
     /// <summary>A typed term in months: a whole number, never clamped into range.</summary>
-    public static (int? Months, string? Error) ReadTerm(string? text)
+    public static (int? Months, Wording? Error) ReadTerm(string? text)
     {
         var typed = text?.Trim() ?? "";
         if (typed.Length == 0)
         {
-            return (null, "Enter the term in months.");
+            return (null, new Wording("Form.Term.Empty"));
         }
         if (!typed.All(char.IsAsciiDigit) || !int.TryParse(typed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var months))
         {
-            return (null, $"Type the term as a whole number of months, from {MinimumTermMonths} to {MaximumTermMonths}.");
+            return (null, new Wording("Form.Term.NotANumber", MinimumTermMonths, MaximumTermMonths));
         }
         return (months, TermError(months));
     }
 
-    public static string? TermError(int? termMonths) =>
+    public static Wording? TermError(int? termMonths) =>
         termMonths is >= MinimumTermMonths and <= MaximumTermMonths
             ? null
-            : $"The term must be between {MinimumTermMonths} and {MaximumTermMonths} months.";
+            : new Wording("Form.Term.Range", MinimumTermMonths, MaximumTermMonths);
+}
+
+/// <summary>Which of the form's amounts a problem is about (an empty one is asked for by name).</summary>
+public enum MoneyField
+{
+    Amount,
+    MonthlyIncome,
 }

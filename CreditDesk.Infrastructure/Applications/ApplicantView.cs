@@ -1,12 +1,14 @@
 namespace CreditDesk.Infrastructure.Applications;
 
-/// <summary>One step of an application's history as its applicant reads it: who (a role, never a person or a node) and what happened.</summary>
+/// <summary>One step of an application's history as its applicant reads it: who (a role, never a person or a node) and what happened,
+/// both as keys of the screens' texts (<c>Applicant.Who.*</c>, <c>Applicant.What.*</c>).</summary>
 public sealed record ApplicantStep(DateTimeOffset OccurredAt, string Status, string Who, string What);
 
 /// <summary>
 /// What an applicant may see of their own application: the amounts, the status in words and what happens next, and a
 /// history in plain language. Never the risk score, bureau data, rule thresholds, staff or node ids, or what staff wrote
-/// (staff reasons are for the file; a message meant for the applicant is a separate thing).
+/// (staff reasons are for the file; a message meant for the applicant is a separate thing). Its words are keys of the
+/// screens' texts (DeskText), so each applicant reads them in their own language.
 /// </summary>
 public sealed record ApplicantView(ApplicationSummary Summary, string StatusText, string NextSteps, IReadOnlyList<ApplicantStep> History, IReadOnlyList<string> BankEvents)
 {
@@ -22,46 +24,36 @@ public sealed record ApplicantView(ApplicationSummary Summary, string StatusText
 
     public static string Describe(string status) => status switch
     {
-        "PENDING" => "Received",
-        "VALIDATING" => "Being checked",
-        "APPROVED" => "Approved",
-        "REJECTED" => "Not approved",
-        "UNDER_REVIEW" => "Being reviewed by a person",
-        "CANCELLED" => "Cancelled",
-        "DISBURSED" => "Paid out",
-        _ => status,
+        "PENDING" or "VALIDATING" or "APPROVED" or "REJECTED" or "UNDER_REVIEW" or "CANCELLED" or "DISBURSED" => $"Applicant.Status.{status}",
+        _ => "Applicant.Status.Unknown",
     };
 
     public static string WhatNext(string status) => status switch
     {
-        "PENDING" or "VALIDATING" => "We are checking your application with the credit bureau. This usually takes a few seconds; this page updates by itself.",
-        "APPROVED" => "Your bank will now pay out the loan. We will show here when the money has been sent.",
-        "REJECTED" => "We could not approve this application. A person can review the decision: contact us quoting your reference.",
-        "UNDER_REVIEW" => "A loan officer is looking at your application. We may ask you for documents; you will see the outcome here.",
-        "CANCELLED" => "This application was cancelled. You can submit a new one at any time.",
-        "DISBURSED" => "The money has been sent to your account.",
-        _ => "",
+        "PENDING" or "VALIDATING" => "Applicant.Next.Checking",
+        "APPROVED" or "REJECTED" or "UNDER_REVIEW" or "CANCELLED" or "DISBURSED" => $"Applicant.Next.{status}",
+        _ => "Applicant.Next.Unknown",
     };
 
     private static ApplicantStep Step(AuditEntry entry) => new(entry.OccurredAt, entry.ToStatus, entry.Actor switch
     {
-        "applicant" => "You",
-        "admin" => "A CreditDesk employee",
-        "bank" => "Your bank",
-        _ => "CreditDesk",
+        "applicant" => "Applicant.Who.You",
+        "admin" => "Applicant.Who.Employee",
+        "bank" => "Applicant.Who.Bank",
+        _ => "Applicant.Who.CreditDesk",
     }, entry.ToStatus switch
     {
-        "PENDING" => "Application submitted",
-        "VALIDATING" => "Checks started",
-        "CANCELLED" when entry.Actor == "applicant" => "You cancelled the application",
+        "PENDING" => "Applicant.What.Submitted",
+        "VALIDATING" => "Applicant.What.ChecksStarted",
+        "CANCELLED" when entry.Actor == "applicant" => "Applicant.What.YouCancelled",
         var status => Describe(status),
     });
 
     private static string BankEventText(string eventType) => eventType switch
     {
-        "account.verified" => "Your bank verified your account.",
-        "disbursement.completed" => "Your bank confirmed the money was sent.",
-        "disbursement.failed" => "The transfer could not be completed; we are looking into it.",
-        _ => "Your bank sent us an update.",
+        "account.verified" => "Applicant.Bank.AccountVerified",
+        "disbursement.completed" => "Applicant.Bank.Disbursed",
+        "disbursement.failed" => "Applicant.Bank.DisbursementFailed",
+        _ => "Applicant.Bank.Other",
     };
 }

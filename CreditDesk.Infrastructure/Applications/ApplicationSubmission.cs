@@ -7,6 +7,7 @@ using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Pii;
 using CreditDesk.Infrastructure.Processing;
 using CreditDesk.Infrastructure.Telemetry;
+using CreditDesk.Domain.Texts;
 using Npgsql;
 
 namespace CreditDesk.Infrastructure.Applications;
@@ -16,7 +17,11 @@ public abstract record SubmissionResult
 {
     public sealed record Created(Guid Id, string Reference, ApplicationStatus Status, DateTimeOffset CreatedAt) : SubmissionResult;
 
-    public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : SubmissionResult;
+    /// <summary>What is wrong, by field: <see cref="Errors"/> in English for the API, <see cref="Problems"/> for a screen's language.</summary>
+    public sealed record Invalid(IReadOnlyDictionary<string, Wording> Problems) : SubmissionResult
+    {
+        public IReadOnlyDictionary<string, string[]> Errors => Problems.ToDictionary(problem => problem.Key, problem => new[] { problem.Value.Text });
+    }
 
     /// <summary>The same person already has an application in this country that is not final.</summary>
     public sealed record Duplicate : SubmissionResult;
@@ -41,7 +46,7 @@ public sealed class ApplicationSubmission(
         var validation = await validator.ValidateAsync(form, cancellationToken);
         if (!validation.IsValid)
         {
-            return new SubmissionResult.Invalid(ApplicationFormValidator.ToErrors(validation));
+            return new SubmissionResult.Invalid(ApplicationFormValidator.ToWordings(validation));
         }
 
         var policy = CountryRegistry.Get(form.Country);

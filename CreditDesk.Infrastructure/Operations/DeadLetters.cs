@@ -7,11 +7,11 @@ namespace CreditDesk.Infrastructure.Operations;
 public sealed class DeadLetters(NpgsqlDataSource dataSource, ApplicationProcessor processor)
 {
     /// <summary>Re-runs the assessment; a failure re-opens the dead letter with the new error. Returns what happened, for people.</summary>
-    public async Task<string> RetryAsync(long deadLetterId, string adminId, CancellationToken cancellationToken)
+    public async Task<ScreenText> RetryAsync(long deadLetterId, string adminId, CancellationToken cancellationToken)
     {
         if (await ResolveAsync(deadLetterId, "retried", cancellationToken) is not { } applicationId)
         {
-            return "This dead letter was already handled.";
+            return new ScreenText("Ops.Retry.AlreadyHandled");
         }
         try
         {
@@ -24,7 +24,7 @@ public sealed class DeadLetters(NpgsqlDataSource dataSource, ApplicationProcesso
             reopen.Parameters.AddWithValue("id", deadLetterId);
             reopen.Parameters.AddWithValue("error", $"{exception.GetType().Name}: {exception.Message}");
             await reopen.ExecuteNonQueryAsync(CancellationToken.None);
-            return $"The retry failed again: {exception.GetType().Name}.";
+            return new ScreenText("Ops.Retry.FailedAgain", exception.GetType().Name);
         }
     }
 

@@ -60,7 +60,7 @@ public sealed class ApplicationProcessor(
     /// An admin's retry of a dead-lettered application (now UNDER_REVIEW): assess it again and, when the rules decide
     /// it, make that decision as the admin's transition (UNDER_REVIEW → APPROVED | REJECTED), audited with the admin's id.
     /// </summary>
-    public async Task<string> ReassessAsync(Guid applicationId, string adminId, CancellationToken cancellationToken)
+    public async Task<ScreenText> ReassessAsync(Guid applicationId, string adminId, CancellationToken cancellationToken)
     {
         await using var select = dataSource.CreateCommand(
             "SELECT status, country, requested_amount, monthly_income, term_months, document_cipher, pii_key_id FROM credit_applications WHERE id = @id");
@@ -72,7 +72,7 @@ public sealed class ApplicationProcessor(
         {
             if (!await reader.ReadAsync(cancellationToken))
             {
-                return "The application no longer exists.";
+                return new ScreenText("Ops.Retry.Gone");
             }
             (status, country) = (reader.GetString(0), reader.GetString(1));
             request = new LoanRequest(reader.GetDecimal(2), reader.GetDecimal(3), reader.GetInt32(4));
@@ -80,7 +80,7 @@ public sealed class ApplicationProcessor(
         }
         if (status != ApplicationStatus.UnderReview.ToCode())
         {
-            return $"The application is {status} now; nothing to retry.";
+            return new ScreenText("Ops.Retry.Nothing", status);
         }
         var policy = CountryRegistry.Get(country);
         var report = await bureau.GetReportAsync(policy, cipher.Decrypt(keyId, documentCipher), cancellationToken);
@@ -93,13 +93,13 @@ public sealed class ApplicationProcessor(
             AddAssessment(update.Parameters, decision, report);
             update.Parameters.AddWithValue("id", applicationId);
             await update.ExecuteNonQueryAsync(cancellationToken);
-            return "Assessed again: the rules still ask for an officer's review.";
+            return new ScreenText("Ops.Retry.StillReview");
         }
         var moved = await StatusWrites.MoveAsync(connection, null, applicationId, ApplicationStatus.UnderReview, decision.Status, Actor.Admin, adminId,
             $"Dead letter retried: automatic decision, risk score {decision.RiskScore}", clock.GetUtcNow(),
             ", risk_score = @risk, rule_results = @rules, bureau_report = @report, decided_at = @now",
             parameters => AddAssessment(parameters, decision, report), cancellationToken);
-        return moved ? $"Decided: {decision.Status.ToCode()}." : "The application was changed by someone else meanwhile.";
+        return moved ? new ScreenText("Ops.Retry.Decided", decision.Status.ToCode()) : new ScreenText("Ops.Retry.Raced");
     }
 
     private static void AddAssessment(NpgsqlParameterCollection parameters, Decision decision, BureauReport report)

@@ -71,7 +71,7 @@ public sealed class LoanDeskTests(BrowserFixture fixture) : IClassFixture<Browse
         await Expect(page.GetByTestId($"app-row-{spain}")).ToBeVisibleAsync();
 
         await browser.ChooseAsync("filter-country", "Brazil");
-        await browser.ChooseAsync("filter-status", "UNDER_REVIEW");
+        await browser.ChooseAsync("filter-status", "Under review");
 
         await Expect(page.GetByTestId($"app-row-{brazil}")).ToBeVisibleAsync();
         await Expect(page.GetByTestId($"app-row-{spain}")).ToHaveCountAsync(0);
@@ -98,7 +98,7 @@ public sealed class LoanDeskTests(BrowserFixture fixture) : IClassFixture<Browse
         var detail = admin.Page.GetByTestId("app-detail");
         await Expect(detail).ToHaveAttributeAsync("data-status", "UNDER_REVIEW");
         await Expect(admin.Page.GetByTestId("detail-risk-score")).ToBeVisibleAsync();
-        await admin.ChooseAsync("status-select", "APPROVED");
+        await admin.ChooseAsync("status-select", "Approved");
         await admin.Page.GetByTestId("status-reason").FillAsync("Income verified with payslips");
         await admin.Page.GetByTestId("status-apply").ClickAsync();
 

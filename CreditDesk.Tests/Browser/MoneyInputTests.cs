@@ -28,15 +28,18 @@ public sealed class MoneyInputTests(BrowserFixture fixture) : IClassFixture<Brow
     }
 
     [Fact]
-    public async Task A_Brazilian_browser_types_15_000_comma_50_sees_it_understood_submits_exactly_that_amount_and_Submit_another_keeps_Brazil()
+    public async Task A_Brazilian_browser_applies_in_Portuguese_types_15_000_comma_50_sees_it_understood_submits_exactly_that_amount_and_Submit_another_keeps_Brazil()
     {
         await using var browser = await fixture.OpenAsync("pt-BR");
         await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
         var page = browser.Page;
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "pt-BR");
+        await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Solicitar crédito");
 
-        await browser.FillApplicationAsync("Brazil", "Beatriz Oliveira Souza", "529.982.247-25", "15.000,50", "7.000", "48");
+        await browser.FillApplicationAsync("Brasil", "Beatriz Oliveira Souza", "529.982.247-25", "15.000,50", "7.000", "48");
 
-        await Expect(page.GetByTestId("apply-amount-understood")).ToContainTextAsync("15.000,50 BRL");
+        await Expect(page.GetByTestId("apply-amount-understood")).ToHaveTextAsync("Entendido como R$ 15.000,50");
+        await Expect(page.GetByTestId("apply-payment")).ToContainTextAsync("Parcela mensal estimada: R$");
         await Expect(page.GetByTestId("apply-amount-understood")).ToHaveAttributeAsync("data-amount", "15000.50");
         await Expect(page.GetByTestId("apply-income-understood")).ToHaveAttributeAsync("data-amount", "7000.00");
         await browser.ScreenshotAsync("apply-money-understood");
@@ -44,6 +47,7 @@ public sealed class MoneyInputTests(BrowserFixture fixture) : IClassFixture<Brow
 
         var result = page.GetByTestId("apply-result");
         await Expect(result).ToBeVisibleAsync();
+        await Expect(result).ToContainTextAsync("foi recebida");
         var id = Guid.Parse((await result.GetAttributeAsync("data-id"))!);
         Assert.Equal(15_000.50m, await fixture.Database.ScalarAsync<decimal>($"SELECT requested_amount FROM credit_applications WHERE id = '{id}'"));
         Assert.Equal(7_000m, await fixture.Database.ScalarAsync<decimal>($"SELECT monthly_income FROM credit_applications WHERE id = '{id}'"));

@@ -52,8 +52,9 @@ public sealed class ApplicantViewTests : DeskComponentContext
     [Fact]
     public void An_approved_application_shows_the_estimated_monthly_payment()
     {
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en");
         var page = Render<OwnApplication>(p => p.Add(v => v.View, View("APPROVED")));
 
-        Assert.Contains("416.67 EUR", page.Find("[data-testid=my-application-payment]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("€416.67", page.Find("[data-testid=my-application-payment]").TextContent, StringComparison.Ordinal);
     }
 }

@@ -55,9 +55,9 @@ public sealed class ApplyFormTests : DeskComponentContext
     }
 
     [Theory]
-    [InlineData("en", "15,000.50", "15,000.50 BRL")]
-    [InlineData("pt-BR", "15.000,50", "15.000,50 BRL")]
-    [InlineData("es-CO", "15.000,50", "15.000,50 BRL")]
+    [InlineData("en", "15,000.50", "R$15,000.50")]
+    [InlineData("pt-BR", "15.000,50", "R$ 15.000,50")]
+    [InlineData("es-CO", "15.000,50", "R$ 15.000,50")]
     public void An_amount_is_shown_as_understood_in_the_forms_culture(string culture, string typed, string shown)
     {
         var form = Render<ApplyForm>(p => p.Add(f => f.InitialCountry, "BR").Add(f => f.Culture, CultureInfo.GetCultureInfo(culture)));
@@ -79,7 +79,7 @@ public sealed class ApplyFormTests : DeskComponentContext
 
         form.Find("[data-testid=apply-amount]").Input("15.000,50");
 
-        form.WaitForAssertion(() => Assert.Contains("requested amount", form.Find("[data-testid=error-amount]").TextContent, StringComparison.Ordinal));
+        form.WaitForAssertion(() => Assert.Contains("thousands separator", form.Find("[data-testid=error-amount]").TextContent, StringComparison.Ordinal));
         Assert.Empty(form.FindAll("[data-testid=apply-amount-understood]"));
     }
 

@@ -14,6 +14,7 @@ public abstract class DeskComponentContext : BunitContext
         // Two cores shared with PostgreSQL and the browser tests: a slow render is not a failure.
         DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         Services.AddMudServices();
+        Services.AddLocalization();
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<FluentValidation.IValidator<CreditDesk.Domain.Applications.ApplicationForm>>(new CreditDesk.Infrastructure.Applications.ApplicationFormValidator(TimeProvider.System));
     }

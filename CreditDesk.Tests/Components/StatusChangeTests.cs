@@ -28,7 +28,7 @@ public sealed class StatusChangeTests : DeskComponentContextWithDatabase
 
         await box.Find("[data-testid=status-select]").MouseDownAsync(new MouseEventArgs());
         var options = popovers.WaitForElements(".mud-popover-open .mud-list-item");
-        Assert.Equal(["APPROVED", "REJECTED"], options.Select(o => o.TextContent.Trim()));
+        Assert.Equal(["Approved", "Rejected"], options.Select(o => o.TextContent.Trim()));
         await options[0].ClickAsync(new MouseEventArgs());
         Assert.True(box.Find("[data-testid=status-apply]").HasAttribute("disabled"));
 
@@ -49,11 +49,11 @@ public sealed class StatusChangeTests : DeskComponentContextWithDatabase
             .Add(s => s.NextStatuses, ["APPROVED", "REJECTED"]).Add(s => s.OnChanged, () => changed = true));
 
         await box.Find("[data-testid=status-select]").MouseDownAsync(new MouseEventArgs());
-        await popovers.WaitForElements(".mud-popover-open .mud-list-item").Single(o => o.TextContent.Trim() == "REJECTED").ClickAsync(new MouseEventArgs());
+        await popovers.WaitForElements(".mud-popover-open .mud-list-item").Single(o => o.TextContent.Trim() == "Rejected").ClickAsync(new MouseEventArgs());
         box.Find("[data-testid=status-reason]").Input("Payslips do not match the declared income");
         await box.Find("[data-testid=status-apply]").ClickAsync(new MouseEventArgs());
 
-        box.WaitForAssertion(() => Assert.Contains("Moved to REJECTED", box.Find("[data-testid=status-message]").TextContent, StringComparison.Ordinal));
+        box.WaitForAssertion(() => Assert.Contains("Moved to Rejected", box.Find("[data-testid=status-message]").TextContent, StringComparison.Ordinal));
         Assert.True(changed);
         Assert.Equal("REJECTED", await Database.StatusAsync(id));
         Assert.Equal("Payslips do not match the declared income",

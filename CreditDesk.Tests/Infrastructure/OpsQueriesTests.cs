@@ -53,7 +53,8 @@ public sealed class OpsQueriesTests : IAsyncLifetime
 
         var outcome = await node.Get<DeadLetters>().RetryAsync(letter.Id, "dev-admin", CancellationToken.None);
 
-        Assert.Equal("Decided: REJECTED.", outcome);
+        Assert.Equal("Ops.Retry.Decided", outcome.Key);
+        Assert.Equal(["REJECTED"], outcome.Values);
         Assert.Equal("REJECTED", await database.StatusAsync(id));
         Assert.Equal("admin", await database.ScalarAsync<string>($"SELECT actor FROM application_audit WHERE application_id = '{id}' AND to_status = 'REJECTED'"));
         Assert.Empty(await node.Get<OpsQueries>().OpenDeadLettersAsync(CancellationToken.None));

@@ -62,7 +62,7 @@ public static class ApplicantResponses
 
     /// <summary>The history by role, in plain words: no staff or node ids, no staff reasons.</summary>
     public static IReadOnlyList<ApplicantAuditResponse> Audit(IReadOnlyList<AuditEntry> audit) =>
-        ApplicantView.HistoryOf(audit).Select(step => new ApplicantAuditResponse(step.OccurredAt.UtcDateTime, step.Status, step.Who, step.What)).ToList();
+        ApplicantView.HistoryOf(audit).Select(step => new ApplicantAuditResponse(step.OccurredAt.UtcDateTime, step.Status, Localization.DeskText.English(step.Who), Localization.DeskText.English(step.What))).ToList();
 }
 
 public sealed record ApplicantAuditResponse(DateTime OccurredAt, string ToStatus, string By, string What);

@@ -25,25 +25,23 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> SignInAsync(
-        [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl, SignInManager<IdentityUser> signIn)
+        [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl, SignInManager<IdentityUser> signIn, HttpResponse response)
     {
-        var target = IsLocal(returnUrl) ? returnUrl! : "/";
+        var target = LocalUrl.OrRoot(returnUrl);
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || email.Length > 256 || password.Length > 256)
         {
             return Back("invalid", target);
         }
         var result = await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: false, lockoutOnFailure: true);
-        return result.Succeeded ? Results.LocalRedirect(target)
-            : result.IsLockedOut ? Back("locked", target)
+        if (result.Succeeded)
+        {
+            await Localization.CultureEndpoints.RestoreChoiceAsync(signIn.UserManager, response, email.Trim());
+            return Results.LocalRedirect(target);
+        }
+        return result.IsLockedOut ? Back("locked", target)
             : Back("invalid", target);
     }
 
     private static IResult Back(string error, string returnUrl) =>
         Results.LocalRedirect($"{Authentication.LoginPath}?error={error}&returnUrl={Uri.EscapeDataString(returnUrl)}");
-
-    /// <summary>A path on this site: "/" then not "/" or "\\", and no control characters (browsers drop tabs and newlines, so
-    /// "/\t/evil.example" would become "//evil.example").</summary>
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-        && !url.Any(char.IsControl);
 }

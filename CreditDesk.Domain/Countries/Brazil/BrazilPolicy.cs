@@ -12,10 +12,9 @@ public sealed class BrazilPolicy : ICountryPolicy
     public const int MinimumScore = 550;
 
     public string Code => "BR";
-    public string Name => "Brazil";
+    public string Language => "pt-BR";
     public string Currency => "BRL";
     public string DocumentName => "CPF";
-    public string DocumentHint => "11 digits, e.g. 529.982.247-25.";
     public string DocumentPlaceholder => "529.982.247-25";
     public string BureauName => "Serasa";
     public IDocumentValidator Document { get; } = new BrazilianDocument();

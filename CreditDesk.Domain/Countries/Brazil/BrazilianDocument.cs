@@ -10,23 +10,23 @@ public sealed class BrazilianDocument : IDocumentValidator
         var text = DocumentText.Normalize(document);
         if (text.Length == 0)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "Enter your CPF.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "BR", "Empty");
         }
         if (!DocumentText.AllDigits(text))
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Characters, "A CPF contains digits only.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Characters, "BR", "Characters");
         }
         if (text.Length != 11)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Length, "A CPF has exactly 11 digits.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Length, "BR", "Length");
         }
         if (text.AsSpan().IndexOfAnyExcept(text[0]) < 0)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "A CPF cannot be the same digit repeated.");
+            return DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "BR", "Repeated");
         }
         return text[9] - '0' == CheckDigit(text, 9) && text[10] - '0' == CheckDigit(text, 10)
             ? DocumentCheck.Valid(text)
-            : DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "The check digits of the CPF do not match; please check the number.");
+            : DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "BR", "CheckDigit");
     }
 
     private static int CheckDigit(string digits, int count)

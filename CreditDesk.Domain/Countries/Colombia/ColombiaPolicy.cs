@@ -11,10 +11,9 @@ public sealed class ColombiaPolicy : ICountryPolicy
     public const int MinimumScore = 600;
 
     public string Code => "CO";
-    public string Name => "Colombia";
+    public string Language => "es-CO";
     public string Currency => "COP";
     public string DocumentName => "Cédula de ciudadanía";
-    public string DocumentHint => "6 to 10 digits, not starting with 0.";
     public string DocumentPlaceholder => "1020304050";
     public string BureauName => "DataCrédito";
     public IDocumentValidator Document { get; } = new ColombianDocument();

@@ -13,18 +13,18 @@ public sealed class ColombianDocument : IDocumentValidator
         var text = DocumentText.Normalize(document);
         if (text.Length == 0)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "Enter your cédula number.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "CO", "Empty");
         }
         if (!DocumentText.AllDigits(text))
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Characters, "A cédula contains digits only.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Characters, "CO", "Characters");
         }
         if (text.Length is < MinimumLength or > MaximumLength)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Length, "A cédula has between 6 and 10 digits.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Length, "CO", "Length");
         }
         return text[0] == '0'
-            ? DocumentCheck.Invalid(text, DocumentProblem.Characters, "A cédula never starts with 0.")
+            ? DocumentCheck.Invalid(text, DocumentProblem.Characters, "CO", "LeadingZero")
             : DocumentCheck.Valid(text);
     }
 }

@@ -27,24 +27,23 @@ public sealed class ItalianDocument : IDocumentValidator
         var text = DocumentText.Normalize(document);
         if (text.Length == 0)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "Enter your codice fiscale.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "IT", "Empty");
         }
         if (text.Length != Length)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Length, "A codice fiscale has exactly 16 letters and digits.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Length, "IT", "Length");
         }
         if (!HasValidCharacters(text))
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Characters,
-                "A codice fiscale follows the pattern AAAAAA00A00A000A (letters and digits in fixed places).");
+            return DocumentCheck.Invalid(text, DocumentProblem.Characters, "IT", "Characters");
         }
         if (!HasValidBirthDate(text))
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Date, "The birth date inside the codice fiscale is not a real date.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Date, "IT", "Date");
         }
         return text[15] == CheckLetter(text)
             ? DocumentCheck.Valid(text)
-            : DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "The last letter of the codice fiscale does not match; please check it.");
+            : DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "IT", "CheckDigit");
     }
 
     private static bool HasValidCharacters(string text)

@@ -12,10 +12,9 @@ public sealed class ItalyPolicy : ICountryPolicy
     public const decimal ReviewIncomeDifferenceAbove = 0.30m;
 
     public string Code => "IT";
-    public string Name => "Italy";
+    public string Language => "it-IT";
     public string Currency => "EUR";
     public string DocumentName => "Codice Fiscale";
-    public string DocumentHint => "16 characters: 6 letters, birth year, month letter, day, place code and a check letter.";
     public string DocumentPlaceholder => "RSSMRA85T10A562S";
     public string BureauName => "CRIF";
     public IDocumentValidator Document { get; } = new ItalianDocument();

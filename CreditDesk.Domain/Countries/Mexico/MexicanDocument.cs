@@ -27,32 +27,31 @@ public sealed partial class MexicanDocument : IDocumentValidator
         var text = DocumentText.Normalize(document);
         if (text.Length == 0)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "Enter your CURP.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "MX", "Empty");
         }
         if (text.Length != Length)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Length, "A CURP has exactly 18 letters and digits.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Length, "MX", "Length");
         }
         if (!Structure().IsMatch(text))
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Characters,
-                "A CURP follows the pattern AAAA000000HAAAAA00: four letters, birth date, sex (H/M), state and consonants, then two characters.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Characters, "MX", "Characters");
         }
         if (!StateCodes.Contains(text[11..13]))
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Region, $"'{text[11..13]}' is not a Mexican state code.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Region, "MX", "Region", text[11..13]);
         }
         if (BirthDate(text) is not { } birthDate)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Date, "The birth date inside the CURP is not a real date.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Date, "MX", "Date");
         }
         if (text[17] - '0' != CheckDigit(text))
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "The last digit of the CURP does not match; please check it.");
+            return DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "MX", "CheckDigit");
         }
         return birthDate.AddYears(AdultAge) <= today
             ? DocumentCheck.Valid(text)
-            : DocumentCheck.Invalid(text, DocumentProblem.Age, "Applicants must be at least 18 years old.");
+            : DocumentCheck.Invalid(text, DocumentProblem.Age, "MX", "Age");
     }
 
     private static DateOnly? BirthDate(string text)

@@ -11,10 +11,9 @@ public sealed class MexicoPolicy : ICountryPolicy
     public const int MinimumScore = 550;
 
     public string Code => "MX";
-    public string Name => "Mexico";
+    public string Language => "es-MX";
     public string Currency => "MXN";
     public string DocumentName => "CURP";
-    public string DocumentHint => "18 characters: 4 letters, birth date (YYMMDD), H or M, state, 3 consonants and 2 characters.";
     public string DocumentPlaceholder => "HEGG560427MVZRRL04";
     public string BureauName => "Buró de Crédito";
     public IDocumentValidator Document { get; } = new MexicanDocument();

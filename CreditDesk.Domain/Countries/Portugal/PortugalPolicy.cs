@@ -11,10 +11,9 @@ public sealed class PortugalPolicy : ICountryPolicy
     public const int MinimumScore = 600;
 
     public string Code => "PT";
-    public string Name => "Portugal";
+    public string Language => "pt-PT";
     public string Currency => "EUR";
     public string DocumentName => "NIF";
-    public string DocumentHint => "9 digits; the last one is a check digit.";
     public string DocumentPlaceholder => "123456789";
     public string BureauName => "Banco de Portugal CRC";
     public IDocumentValidator Document { get; } = new PortugueseDocument();

@@ -10,15 +10,15 @@ public sealed class PortugueseDocument : IDocumentValidator
         var text = DocumentText.Normalize(document);
         if (text.Length == 0)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "Enter your NIF.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "PT", "Empty");
         }
         if (!DocumentText.AllDigits(text))
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Characters, "A NIF contains digits only.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Characters, "PT", "Characters");
         }
         if (text.Length != 9)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Length, "A NIF has exactly 9 digits.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Length, "PT", "Length");
         }
 
         var sum = 0;
@@ -33,6 +33,6 @@ public sealed class PortugueseDocument : IDocumentValidator
         }
         return text[8] - '0' == check
             ? DocumentCheck.Valid(text)
-            : DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "The last digit of the NIF does not match; please check the number.");
+            : DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "PT", "CheckDigit");
     }
 }

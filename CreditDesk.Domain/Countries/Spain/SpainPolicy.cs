@@ -10,10 +10,9 @@ public sealed class SpainPolicy : ICountryPolicy
     public const decimal ReviewAmountAbove = 20_000m;
 
     public string Code => "ES";
-    public string Name => "Spain";
+    public string Language => "es-ES";
     public string Currency => "EUR";
     public string DocumentName => "DNI / NIE";
-    public string DocumentHint => "DNI: 8 digits and a letter. NIE: X, Y or Z, 7 digits and a letter.";
     public string DocumentPlaceholder => "12345678Z";
     public string BureauName => "ASNEF-CIRBE";
     public IDocumentValidator Document { get; } = new SpanishDocument();

@@ -12,25 +12,23 @@ public sealed class SpanishDocument : IDocumentValidator
         var text = DocumentText.Normalize(document);
         if (text.Length == 0)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "Enter your DNI or NIE.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Empty, "ES", "Empty");
         }
         if (text.Length != 9)
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Length,
-                "A DNI has 8 digits and a letter (NIE: X, Y or Z, 7 digits and a letter): 9 characters in all.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Length, "ES", "Length");
         }
 
         var prefix = text[0] switch { 'X' => '0', 'Y' => '1', 'Z' => '2', _ => text[0] };
         var digits = prefix + text[1..8];
         if (!DocumentText.AllDigits(digits) || !char.IsAsciiLetterUpper(text[8]))
         {
-            return DocumentCheck.Invalid(text, DocumentProblem.Characters,
-                "A DNI is 8 digits followed by a letter; a NIE starts with X, Y or Z, then 7 digits and a letter.");
+            return DocumentCheck.Invalid(text, DocumentProblem.Characters, "ES", "Characters");
         }
 
         var expected = CheckLetters[(int)(long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) % 23)];
         return text[8] == expected
             ? DocumentCheck.Valid(text)
-            : DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "The control letter does not match the number; please check it.");
+            : DocumentCheck.Invalid(text, DocumentProblem.CheckDigit, "ES", "CheckDigit");
     }
 }

@@ -49,7 +49,7 @@ public sealed class ApplicationFormRulesTests
 
     [Fact]
     public void Trailing_zeros_beyond_two_decimals_are_still_two_decimals() =>
-        Assert.Null(ApplicationFormRules.MoneyError(10.500m, "amount"));
+        Assert.Null(ApplicationFormRules.MoneyError(10.500m, MoneyField.Amount));
 
     [Fact]
     public void An_invalid_document_is_a_field_error_on_document()

@@ -87,6 +87,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
 
     public int NewCount { get; private set; }
 
+    /// <summary>What went wrong, as a DeskText key the page says in its language.</summary>
     public string? Error { get; private set; }
 
     /// <summary>Raised on the screen's renderer after live changes were folded in; a reload is asked for when new rows belong on page one.</summary>
@@ -159,7 +160,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
         }
         catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
         {
-            Error = "The applications could not be loaded right now. Please try again in a moment.";
+            Error = "Applications.LoadFailed";
             return ([], 0);
         }
     }
@@ -257,7 +258,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
         }
         catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
         {
-            Error = "The counts could not be refreshed right now.";
+            Error = "Applications.CountsFailed";
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using CreditDesk.Domain;
 using CreditDesk.Domain.Decisions;
+using CreditDesk.Web.Localization;
+using Microsoft.Extensions.Localization;
 
 namespace CreditDesk.Web.Components.Applications;
 
@@ -14,14 +16,18 @@ public static class RuleValues
     private static readonly HashSet<string> Amounts = ["minimum_income", "maximum_amount", "amount_to_annual_income", "amount_requires_review"];
     private static readonly HashSet<string> Flags = ["active_defaults", "bureau_data_available"];
 
-    public static string Format(RuleResult rule, decimal? value, string currency, CultureInfo culture) => value switch
+    public static string Format(RuleResult rule, decimal? value, string currency, CultureInfo culture, IStringLocalizer<DeskText> text) => value switch
     {
         null => "—",
         { } v when Ratios.Contains(rule.Name) => v.ToString("P1", culture),
         { } v when Amounts.Contains(rule.Name) => MoneyText.Format(v, currency, culture),
-        { } v when Flags.Contains(rule.Name) => v == 1 ? "yes" : "no",
+        { } v when Flags.Contains(rule.Name) => v == 1 ? text["Common.Yes"] : text["Common.No"],
         { } v => v.ToString("0.##", culture),
     };
+
+    /// <summary>What the rule checks, in the reader's language; a rule the desk has no words for keeps the English it was stored with.</summary>
+    public static string Describe(RuleResult rule, IStringLocalizer<DeskText> text) =>
+        text[$"Rule.{rule.Name}"] is { ResourceNotFound: false } known ? known.Value : rule.Description;
 
     public static string Operator(FailsWhen failsWhen) => failsWhen switch
     {

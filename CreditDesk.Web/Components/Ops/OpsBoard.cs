@@ -38,7 +38,7 @@ public sealed class OpsBoard(OpsQueries queries, CircuitLiveUpdates live, TimePr
     /// <summary>When the figures were last read (components that read live state themselves re-render on it).</summary>
     public DateTimeOffset ReadAt { get; private set; }
 
-    /// <summary>Set when the database did not answer: the figures shown are the last known ones.</summary>
+    /// <summary>Set when the database did not answer (the figures shown are the last known ones): a DeskText key the page says in its language.</summary>
     public string? Problem { get; private set; }
 
     public event Func<Task>? Changed;
@@ -71,7 +71,7 @@ public sealed class OpsBoard(OpsQueries queries, CircuitLiveUpdates live, TimePr
         }
         catch (Npgsql.NpgsqlException)
         {
-            Problem = "The database is not answering; showing the last known figures.";
+            Problem = "Ops.DatabaseDown";
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
