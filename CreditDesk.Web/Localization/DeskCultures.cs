@@ -27,6 +27,9 @@ public static class DeskCultures
     public static IServiceCollection AddDeskCultures(this IServiceCollection services)
     {
         services.AddLocalization();
+        // Pages carry accented words as they are ("crédito"), not as character references ("cr&#xE9;dito").
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+            options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         return services.Configure<RequestLocalizationOptions>(options =>
         {
             var cultures = Names.Select(CultureInfo.GetCultureInfo).ToList();

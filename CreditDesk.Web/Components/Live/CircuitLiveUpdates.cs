@@ -1,4 +1,3 @@
-using System.Globalization;
 using CreditDesk.Infrastructure.Events;
 
 namespace CreditDesk.Web.Components.Live;
@@ -6,13 +5,11 @@ namespace CreditDesk.Web.Components.Live;
 /// <summary>
 /// The circuit's one subscription to application events, shared by every component on screen (a grid and an open
 /// detail listen to the same feed). It subscribes when the first component listens and lets go when the last one stops,
-/// so a circuit on a page without live parts holds no subscription. Batches arrive on the hub's threads; listeners run
-/// them in the circuit's culture (captured when the circuit made this service), so a live update speaks the page's language.
+/// so a circuit on a page without live parts holds no subscription. The feed's pump starts from the circuit, so its batches
+/// run in the circuit's culture: a live update speaks the page's language (LanguageTests shows it).
 /// </summary>
 public sealed class CircuitLiveUpdates(ApplicationEventHub hub) : IAsyncDisposable
 {
-    private readonly CultureInfo culture = CultureInfo.CurrentCulture;
-    private readonly CultureInfo uiCulture = CultureInfo.CurrentUICulture;
     private readonly Lock gate = new();
     private readonly List<Func<IReadOnlyList<ApplicationChanged>, Task>> listeners = [];
     private LiveFeed? feed;
@@ -39,9 +36,6 @@ public sealed class CircuitLiveUpdates(ApplicationEventHub hub) : IAsyncDisposab
         {
             current = [.. listeners];
         }
-        // Flows into the listeners' InvokeAsync (the execution context carries it), and only this dispatch's.
-        CultureInfo.CurrentCulture = culture;
-        CultureInfo.CurrentUICulture = uiCulture;
         foreach (var listener in current)
         {
             await listener(batch);
