@@ -55,6 +55,7 @@ public static class Extensions
         services.AddDeskCultures();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddTransient<MudBlazor.MudLocalizer, DeskMudLocalizer>();
         services.AddScoped<CircuitLiveUpdates>();
         services.AddScoped<ApplicationsDesk>();
         services.AddScoped<OpsBoard>();

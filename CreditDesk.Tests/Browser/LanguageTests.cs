@@ -62,6 +62,8 @@ public sealed class LanguageTests(BrowserFixture fixture) : IClassFixture<Browse
         await Expect(AmountOf(page, brazil)).ToHaveTextAsync("20.000,00 R$");
         await Expect(AmountOf(page, colombia)).ToHaveTextAsync("5.000.000,00 COP");
         await Expect(page.Locator("tr", new() { Has = page.GetByTestId($"app-row-{spain}") }).Locator(".cd-status-badge")).ToHaveTextAsync("Aprobada");
+        // MudBlazor's own words too.
+        await Expect(page.GetByTestId("applications-grid")).ToContainTextAsync("Filas por página:");
         await officer.ScreenshotAsync("language-spanish-list");
     }
 
