@@ -46,7 +46,7 @@ public static class Extensions
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddCreditDeskAuthentication(builder.Environment);
+        services.AddCreditDeskAuthentication(builder.Environment, configuration);
         services.AddScoped<CurrentCaller>();
         services.AddCreditDeskAuthorization();
         services.AddCreditDeskRateLimits(configuration);

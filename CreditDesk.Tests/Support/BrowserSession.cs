@@ -43,6 +43,9 @@ public class BrowserFixture : IAsyncLifetime
 
 public sealed class BrowserPage(IBrowserContext context, IPage page) : IAsyncDisposable
 {
+    /// <summary>The context's cookies and other tabs.</summary>
+    public IBrowserContext Context => context;
+
     public IPage Page { get; } = page;
 
     public List<string> Errors { get; } = [];

@@ -18,6 +18,11 @@ public static class AccountEndpoints
                 return Api.ApiProblems.Problem(StatusCodes.Status400BadRequest, "antiforgery", "The form's antiforgery token is missing or not valid.",
                     "Sign out from CreditDesk's own pages.");
             }
+            // Server-side: the stamp changes, so a copy of this cookie (or another tab's circuit) is refused from now on.
+            if (await signIn.UserManager.GetUserAsync(context.User) is { } user)
+            {
+                await SessionRevalidation.EndSessionsAsync(signIn.UserManager, user);
+            }
             await signIn.SignOutAsync();
             return Results.LocalRedirect(Authentication.LoginPath);
         }).RequireAuthorization();
@@ -38,8 +43,16 @@ public static class AccountEndpoints
             await Localization.CultureEndpoints.RestoreChoiceAsync(signIn.UserManager, response, email.Trim());
             return Results.LocalRedirect(target);
         }
-        return result.IsLockedOut ? Back("locked", target)
-            : Back("invalid", target);
+        if (result.IsLockedOut)
+        {
+            // A locked account's open sessions end too (someone may be guessing its password while it is in use).
+            if (await signIn.UserManager.FindByNameAsync(email.Trim()) is { } locked)
+            {
+                await SessionRevalidation.EndSessionsAsync(signIn.UserManager, locked);
+            }
+            return Back("locked", target);
+        }
+        return Back("invalid", target);
     }
 
     private static IResult Back(string error, string returnUrl) =>

@@ -1,6 +1,7 @@
 using CreditDesk.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace CreditDesk.Web.Security;
 
@@ -13,8 +14,12 @@ public static class Authentication
     public const string Scheme = "CreditDesk";
     public const string LoginPath = "/account/login";
 
-    public static IServiceCollection AddCreditDeskAuthentication(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddCreditDeskAuthentication(this IServiceCollection services, IHostEnvironment environment, IConfiguration configuration)
     {
+        services.Configure<SessionOptions>(configuration.GetSection("Security"));
+        // Identity's validator compares the cookie's security stamp with the account's (SessionRevalidation says when it changes).
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<SessionOptions>>((validator, session) =>
+            validator.ValidationInterval = session.Value.SessionCheckInterval);
         services.AddIdentityCore<IdentityUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
@@ -52,6 +57,7 @@ public static class Authentication
             options.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
         });
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidation>();
         return services;
     }
 

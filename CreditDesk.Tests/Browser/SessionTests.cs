@@ -1,0 +1,68 @@
+using System.Net;
+using CreditDesk.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace CreditDesk.Tests.Browser;
+
+/// <summary>An app that checks a session's security stamp on every request (production checks every 30 s).</summary>
+public sealed class StrictSessionsFixture : BrowserFixture
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Security:SessionCheckInterval"] = "00:00:00" };
+}
+
+/// <summary>Sessions that really end: after signing out or a lock-out, a copied cookie and an open page are worth nothing.</summary>
+public sealed class SessionTests(StrictSessionsFixture fixture) : IClassFixture<StrictSessionsFixture>
+{
+    [Fact]
+    public async Task A_cookie_copied_before_signing_out_is_refused_after_it_and_an_open_tab_falls_back_to_sign_in()
+    {
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
+        var copied = await CopiedCookieAsync(browser);
+        Assert.Equal(HttpStatusCode.OK, await ApiStatusWithAsync(copied));
+        var otherTab = await browser.Context.NewPageAsync();
+        await otherTab.GotoAsync("/applications");
+        await Expect(otherTab.GetByTestId("applications-grid")).ToBeVisibleAsync();
+
+        await browser.Page.GetByTestId("logout").ClickAsync();
+        await browser.Page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await ApiStatusWithAsync(copied));
+        // The other tab's circuit is checked too: it leaves the desk for the sign-in page by itself.
+        await otherTab.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 15_000 });
+    }
+
+    [Fact]
+    public async Task A_session_ends_when_its_account_is_locked_by_failed_sign_ins()
+    {
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/my/applications");
+        var copied = await CopiedCookieAsync(browser);
+        Assert.Equal(HttpStatusCode.OK, await ApiStatusWithAsync(copied));
+
+        await using var guesser = await fixture.OpenAsync();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await guesser.Page.GotoAsync("/account/login");
+            await guesser.Page.GetByTestId("login-email").FillAsync(BrowserFixture.ApplicantEmail);
+            await guesser.Page.GetByTestId("login-password").FillAsync($"wrong-guess-{attempt}");
+            await guesser.Page.GetByTestId("login-submit").ClickAsync();
+            await Expect(guesser.Page.GetByTestId("login-error")).ToBeVisibleAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await ApiStatusWithAsync(copied));
+    }
+
+    private static async Task<string> CopiedCookieAsync(BrowserPage browser) =>
+        (await browser.Context.CookiesAsync()).Single(cookie => cookie.Name == "creditdesk") is var cookie ? $"{cookie.Name}={cookie.Value}" : "";
+
+    /// <summary>A cookie-authenticated read, from outside the browser, with only the copied cookie.</summary>
+    private async Task<HttpStatusCode> ApiStatusWithAsync(string cookie)
+    {
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = fixture.App.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/applications?limit=1");
+        request.Headers.Add("Cookie", cookie);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+}
