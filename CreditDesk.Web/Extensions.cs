@@ -50,6 +50,7 @@ public static class Extensions
         services.AddScoped<CurrentCaller>();
         services.AddCreditDeskAuthorization();
         services.AddCreditDeskRateLimits(configuration);
+        services.AddCreditDeskProxies(configuration);
         services.AddOpenApi();
 
         services.AddDeskCultures();
@@ -67,6 +68,8 @@ public static class Extensions
         // Fail at start-up, with the configuration key in the message, rather than on the first application.
         app.Services.GetRequiredService<PiiCipher>();
 
+        // First: everything after it (logs, rate limits, cookies, HSTS) sees the client's address and scheme, not the proxy's.
+        app.UseForwardedHeaders();
         // Every unhandled error becomes a problem+json 500 with a trace id: no stack trace, in any environment.
         app.UseCreditDeskRequestLogging();
         app.UseExceptionHandler();
