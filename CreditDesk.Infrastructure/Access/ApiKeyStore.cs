@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
 namespace CreditDesk.Infrastructure.Access;
@@ -9,29 +9,39 @@ public sealed record ApiKey(Guid Id, string Name, string Role, string? UserId, s
 
 /// <summary>
 /// API keys for machine clients. Only a SHA-256 hash of each key is stored (keys are 256-bit random, so a plain hash
-/// is enough); lookups are cached briefly so authentication costs no query on the hot path.
+/// is enough); lookups are cached briefly so authentication costs no query on the hot path. The cache is bounded: known
+/// keys for 30 s, unknown ones for 5 s, at most <see cref="CacheEntries"/> of them (by default), so a stream of made-up keys can
+/// neither grow the process nor keep a revoked key alive.
 /// </summary>
-public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock, int cacheEntries = ApiKeyStore.CacheEntries) : IDisposable
 {
+    public const int CacheEntries = 10_000;
     private const string KeyPrefix = "cdk_";
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (ApiKey? Key, DateTimeOffset Until)> cache = new();
+    private static readonly TimeSpan KnownFor = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(5);
+    private MemoryCache cache = NewCache(clock, cacheEntries);
+
+    /// <summary>How many lookups the cache holds now (tests show its bound).</summary>
+    public long CachedCount => cache.Count;
+
+    /// <summary>Whether the key is known without asking the database (a cached, valid key).</summary>
+    public ApiKey? FindCached(string presentedKey) => cache.Get<ApiKey?>(Convert.ToHexString(Hash(presentedKey)));
 
     public async Task<ApiKey?> FindAsync(string presentedKey, CancellationToken cancellationToken)
     {
         var hash = Hash(presentedKey);
         var cacheKey = Convert.ToHexString(hash);
-        var now = clock.GetUtcNow();
-        if (cache.TryGetValue(cacheKey, out var cached) && cached.Until > now)
+        if (cache.TryGetValue(cacheKey, out ApiKey? cached))
         {
-            return cached.Key;
+            return cached;
         }
         await using var command = dataSource.CreateCommand(
             "SELECT id, name, role, user_id, key_prefix, created_at, revoked_at FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL");
         command.Parameters.AddWithValue("hash", hash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var key = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-        cache[cacheKey] = (key, now + CacheFor);
+        // A full cache refuses the entry (and compacts): the lookup still answers, it is just not remembered.
+        cache.Set(cacheKey, key, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = key is null ? UnknownFor : KnownFor });
         return key;
     }
 
@@ -48,7 +58,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock)
     {
         if (await FindAsync(secret, cancellationToken) is null)
         {
-            cache.Clear();
+            ForgetCached();
             await InsertAsync(name, role, userId, secret, cancellationToken);
         }
     }
@@ -59,7 +69,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock)
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("now", clock.GetUtcNow());
         var revoked = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        cache.Clear();
+        ForgetCached();
         return revoked;
     }
 
@@ -103,4 +113,18 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock)
     private static ApiKey Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
         reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
+
+    public void Dispose() => cache.Dispose();
+
+    /// <summary>Starts from an empty cache; lookups still reading the old one finish on it (it is not disposed under them).</summary>
+    private void ForgetCached() => Interlocked.Exchange(ref cache, NewCache(clock, cacheEntries));
+
+    private static MemoryCache NewCache(TimeProvider clock, int entries) =>
+        new(new MemoryCacheOptions { SizeLimit = entries, Clock = new TimeProviderClock(clock) });
+
+    /// <summary>MemoryCache reads time through ISystemClock; this one is the store's TimeProvider (tests move it).</summary>
+    private sealed class TimeProviderClock(TimeProvider clock) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => clock.GetUtcNow();
+    }
 }

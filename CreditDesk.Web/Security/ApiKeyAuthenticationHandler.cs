@@ -6,11 +6,14 @@ using Microsoft.Extensions.Options;
 
 namespace CreditDesk.Web.Security;
 
-/// <summary><c>Authorization: Bearer &lt;api key&gt;</c>: the key's role becomes the caller's role.</summary>
+/// <summary><c>Authorization: Bearer &lt;api key&gt;</c>: the key's role becomes the caller's role. An address that keeps
+/// presenting unknown keys is answered 429 (<see cref="ApiKeyFailures"/>).</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys, ApiKeyFailures failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    private bool throttled;
+
     public const string SchemeName = "ApiKey";
     private const string BearerPrefix = "Bearer ";
 
@@ -25,13 +28,18 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
         var presented = header[BearerPrefix.Length..].Trim();
-        if (presented.Length is 0 or > 200)
+        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var key = presented.Length is 0 or > 200 ? null : keys.FindCached(presented);
+        if (key is null && failures.IsBlocked(address))
         {
-            return AuthenticateResult.Fail("Malformed API key.");
+            throttled = true;
+            return AuthenticateResult.Fail("Too many failed API keys from this address.");
         }
-        if (await keys.FindAsync(presented, Context.RequestAborted) is not { } key)
+        key ??= presented.Length is 0 or > 200 ? null : await keys.FindAsync(presented, Context.RequestAborted);
+        if (key is null)
         {
-            return AuthenticateResult.Fail("Unknown or revoked API key.");
+            failures.Record(address);
+            return AuthenticateResult.Fail("Unknown, revoked or malformed API key.");
         }
         var identity = new ClaimsIdentity(
         [
@@ -40,5 +48,17 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(ClaimTypes.Role, key.Role),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (!throttled)
+        {
+            await base.HandleChallengeAsync(properties);
+            return;
+        }
+        Response.Headers.RetryAfter = "60";
+        await Api.ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many failed API keys.",
+            "This address presented too many unknown API keys; retry later with a valid one.").ExecuteAsync(Context);
     }
 }
