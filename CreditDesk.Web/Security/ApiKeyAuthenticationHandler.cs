@@ -57,7 +57,7 @@ public sealed class ApiKeyAuthenticationHandler(
             await base.HandleChallengeAsync(properties);
             return;
         }
-        Response.Headers.RetryAfter = "60";
+        Response.Headers.RetryAfter = failures.WindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Api.ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many failed API keys.",
             "This address presented too many unknown API keys; retry later with a valid one.").ExecuteAsync(Context);
     }

@@ -21,8 +21,12 @@ public sealed class ApiKeyFailures : IDisposable
             Window = TimeSpan.FromSeconds(section.GetValue("WindowSeconds", 60)),
             QueueLimit = 0,
         };
+        WindowSeconds = (int)options.Window.TotalSeconds;
         limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address, _ => options));
     }
+
+    /// <summary>How long a blocked address waits at most (its Retry-After).</summary>
+    public int WindowSeconds { get; }
 
     /// <summary>Whether this address has used up its failures for the current window.</summary>
     public bool IsBlocked(string address) => limiter.GetStatistics(address)?.CurrentAvailablePermits == 0;
