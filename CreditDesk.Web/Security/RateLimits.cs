@@ -11,12 +11,14 @@ public static class RateLimits
     public const string Submit = "submit";
     public const string Webhook = "webhook";
     public const string SignIn = "sign-in";
+    public const int SubmitPermits = 1_000;
+    public const int SubmitWindowSeconds = 1;
 
     public static IServiceCollection AddCreditDeskRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRateLimiter(options =>
         {
-            AddPolicy(options, configuration, Submit, defaultPermits: 1_000, defaultWindowSeconds: 1,
+            AddPolicy(options, configuration, Submit, defaultPermits: SubmitPermits, defaultWindowSeconds: SubmitWindowSeconds,
                 context => context.User.Identity?.IsAuthenticated == true ? $"user:{context.User.Identity.Name}" : Address(context));
             AddPolicy(options, configuration, Webhook, defaultPermits: 5_000, defaultWindowSeconds: 1, Address);
             AddPolicy(options, configuration, SignIn, defaultPermits: 20, defaultWindowSeconds: 60, Address);
@@ -29,6 +31,7 @@ public static class RateLimits
                 await problem.ExecuteAsync(context.HttpContext);
             };
         });
+        services.AddSingleton<FormSubmissions>();
         return services;
     }
 
