@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace CreditDesk.Web.Api;
 
 /// <summary><c>/api/v1/applications</c>: submit, list (keyset, newest first), read, audit trail and status changes.</summary>
-public static class ApplicationsApi
+public static partial class ApplicationsApi
 {
     public const int DefaultCreateBodyLimit = 64 * 1024;
     private const int StatusBodyLimit = 16 * 1024;
@@ -31,8 +31,9 @@ public static class ApplicationsApi
 
     private static async Task<IResult> CreateAsync(
         HttpContext context, ApplicationSubmission submission, IdempotencyStore idempotency, IOptions<JsonOptions> json, IConfiguration configuration,
-        CancellationToken cancellationToken)
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger("CreditDesk.Api.Applications");
         var bodyLimit = configuration.GetValue("Limits:CreateBodyBytes", DefaultCreateBodyLimit);
         if (Caller.From(context.User) is not { } caller)
         {
@@ -92,11 +93,12 @@ public static class ApplicationsApi
                         Domain.Money.RoundToCents(form.MonthlyIncome!.Value), form.TermMonths!.Value, null, ok.CreatedAt, ok.CreatedAt, null);
                     var location = $"/api/v1/applications/{ok.Id}";
                     var responseBody = JsonSerializer.Serialize(ApplicationResponse.From(summary), json.Value.SerializerOptions);
+                    // Committed: from here the key is never released, whatever happens to the stored answer.
+                    created = true;
                     if (scopedKey is not null)
                     {
-                        await idempotency.CompleteAsync(scopedKey, new StoredResponse(StatusCodes.Status201Created, responseBody, location), cancellationToken);
+                        await StoreAnswerAsync(idempotency, scopedKey, new StoredResponse(StatusCodes.Status201Created, responseBody, location), logger);
                     }
-                    created = true;
                     context.Response.Headers.Location = location;
                     return Results.Content(responseBody, "application/json", statusCode: StatusCodes.Status201Created);
                 default:
@@ -112,6 +114,25 @@ public static class ApplicationsApi
             }
         }
     }
+
+    /// <summary>
+    /// Keeps the answer for replays. If that fails the application still exists, so the client is told 201 and the key
+    /// stays claimed: a retry is answered "still being processed" (409), never with a second application.
+    /// </summary>
+    private static async Task StoreAnswerAsync(IdempotencyStore idempotency, string scopedKey, StoredResponse answer, ILogger logger)
+    {
+        try
+        {
+            await idempotency.CompleteAsync(scopedKey, answer, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+        {
+            AnswerNotStored(logger, exception);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to an idempotent create could not be stored; the key stays claimed")]
+    private static partial void AnswerNotStored(ILogger logger, Exception exception);
 
     private const int MaxSearchLength = 64;
 
