@@ -58,8 +58,9 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock,
     {
         if (await FindAsync(secret, cancellationToken) is null)
         {
-            ForgetCached();
             await InsertAsync(name, role, userId, secret, cancellationToken);
+            // Only this key's "unknown" is now wrong; every other cached answer still holds.
+            cache.Remove(Convert.ToHexString(Hash(secret)));
         }
     }
 

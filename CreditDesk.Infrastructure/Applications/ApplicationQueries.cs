@@ -242,6 +242,10 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
     }
 
     /// <summary>The audit trail, oldest first; null when the caller may not see the application.</summary>
+    /// <summary>At most this many audit entries or bank events per application are read (the latest, oldest first): a
+    /// storm of webhooks for one application cannot make its page or its API answer unbounded.</summary>
+    public const int ListBound = 200;
+
     public async Task<IReadOnlyList<AuditEntry>?> AuditAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         if (await GetSummaryAsync(caller, id, cancellationToken) is null)
@@ -249,7 +253,12 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
             return null;
         }
         await using var command = dataSource.CreateCommand(
-            "SELECT occurred_at, from_status, to_status, actor, actor_id, reason FROM application_audit WHERE application_id = @id ORDER BY id");
+            $"""
+            SELECT occurred_at, from_status, to_status, actor, actor_id, reason FROM (
+                SELECT id, occurred_at, from_status, to_status, actor, actor_id, reason FROM application_audit
+                 WHERE application_id = @id ORDER BY id DESC LIMIT {ListBound}) latest
+             ORDER BY id
+            """);
         command.Parameters.AddWithValue("id", id);
         var entries = new List<AuditEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -264,7 +273,12 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
     public async Task<IReadOnlyList<WebhookEventView>> WebhookEventsAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT event_id, event_type, outcome, status_code, error, received_at FROM webhook_events WHERE application_id = @id ORDER BY received_at");
+            $"""
+            SELECT event_id, event_type, outcome, status_code, error, received_at FROM (
+                SELECT event_id, event_type, outcome, status_code, error, received_at FROM webhook_events
+                 WHERE application_id = @id ORDER BY received_at DESC LIMIT {ListBound}) latest
+             ORDER BY received_at
+            """);
         command.Parameters.AddWithValue("id", id);
         var events = new List<WebhookEventView>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -37,14 +37,21 @@ public sealed class OpsQueries(NpgsqlDataSource dataSource)
         return new QueueState(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : TimeSpan.FromSeconds((double)reader.GetDecimal(2)));
     }
 
+    /// <summary>Decisions per minute and status over the window (ix_application_audit_decisions; tests read its plan).</summary>
+    internal const string DecisionsSql = """
+        SELECT date_trunc('minute', occurred_at), to_status, count(*)
+          FROM application_audit
+         WHERE from_status = 'VALIDATING' AND occurred_at > now() - @window
+         GROUP BY 1, 2 ORDER BY 1
+        """;
+
+    /// <summary>The latest refused webhooks (ix_webhook_events_rejected).</summary>
+    internal const string WebhookFailuresSql =
+        "SELECT event_id, event_type, application_id, error, received_at FROM webhook_events WHERE outcome = 'rejected' ORDER BY received_at DESC LIMIT 20";
+
     public async Task<IReadOnlyList<DecisionBucket>> DecisionsPerMinuteAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT date_trunc('minute', occurred_at), to_status, count(*)
-              FROM application_audit
-             WHERE from_status = 'VALIDATING' AND occurred_at > now() - @window
-             GROUP BY 1, 2 ORDER BY 1
-            """);
+        await using var command = dataSource.CreateCommand(DecisionsSql);
         command.Parameters.AddWithValue("window", Window);
         var buckets = new List<DecisionBucket>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -100,8 +107,7 @@ public sealed class OpsQueries(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<WebhookFailureView>> RecentWebhookFailuresAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT event_id, event_type, application_id, error, received_at FROM webhook_events WHERE outcome = 'rejected' ORDER BY received_at DESC LIMIT 20");
+        await using var command = dataSource.CreateCommand(WebhookFailuresSql);
         var failures = new List<WebhookFailureView>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

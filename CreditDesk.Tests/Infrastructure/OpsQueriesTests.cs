@@ -83,4 +83,40 @@ public sealed class OpsQueriesTests : IAsyncLifetime
         Assert.Equal(2, latency.PerMinute.Count);
         Assert.Equal([3_500d, 1_500d], latency.PerMinute.Select(b => Math.Round(b.P50Milliseconds)));
     }
+
+    [Fact]
+    public async Task The_ops_decision_and_webhook_failure_queries_read_by_index_in_a_large_history()
+    {
+        var id = await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        await database.ExecuteAsync($"""
+            INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, occurred_at)
+                 SELECT '{id}', 'VALIDATING', 'APPROVED', 'system', 'node', now() - interval '2 days' - n * interval '1 second' FROM generate_series(1, 30000) n;
+            INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, occurred_at)
+                 SELECT '{id}', 'PENDING', 'VALIDATING', 'system', 'node', now() - n * interval '1 second' FROM generate_series(1, 30000) n;
+            INSERT INTO webhook_events (event_id, body_hash, event_type, application_id, outcome, status_code, received_at)
+                 SELECT 'evt_' || n, '\x00', 'disbursement.completed', NULL, CASE WHEN n % 100 = 0 THEN 'rejected' ELSE 'processed' END, 200,
+                        now() - n * interval '1 second' FROM generate_series(1, 30000) n;
+            ANALYZE application_audit; ANALYZE webhook_events;
+            """);
+
+        var decisions = await PlanAsync(OpsQueries.DecisionsSql);
+        var failures = await PlanAsync(OpsQueries.WebhookFailuresSql);
+
+        Assert.Contains("ix_application_audit_decisions", decisions, StringComparison.Ordinal);
+        Assert.Contains("ix_webhook_events_rejected", failures, StringComparison.Ordinal);
+    }
+
+    private async Task<string> PlanAsync(string sql)
+    {
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(database.ConnectionString);
+        await using var command = dataSource.CreateCommand($"EXPLAIN {sql}");
+        command.Parameters.AddWithValue("window", OpsQueries.Window);
+        var plan = new System.Text.StringBuilder();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.AppendLine(reader.GetString(0));
+        }
+        return plan.ToString();
+    }
 }
