@@ -114,6 +114,35 @@ public sealed class ObservabilityTests : IAsyncLifetime
         Assert.DoesNotContain("12345678Z", logs.Text(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_body_shorter_than_its_Content_Length_is_logged_as_a_client_error_never_a_server_error_and_writes_nothing()
+    {
+        var before = await database.ScalarAsync<long>("SELECT count(*) FROM credit_applications");
+        using (var socket = new System.Net.Sockets.TcpClient())
+        {
+            await socket.ConnectAsync(app.BaseAddress.Host, app.BaseAddress.Port);
+            var head = $"POST /api/v1/applications HTTP/1.1\r\nHost: {app.BaseAddress.Authority}\r\nAuthorization: Bearer {Key}\r\n" +
+                       "Content-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"country\":\"CO\",\"full_name\":\"Ana";
+            var stream = socket.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+            // The client stops sending 470 bytes early, then reads whatever the server answers until it closes.
+            socket.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            using var answer = new StreamReader(stream);
+            _ = await answer.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        string line = "";
+        for (var waited = 0; waited < 50 && line.Length == 0; waited++)
+        {
+            line = logs.Lines().FirstOrDefault(l => l.Contains("responded", StringComparison.Ordinal) && l.Contains("POST", StringComparison.Ordinal)) ?? "";
+            await Task.Delay(100);
+        }
+        // 400 when the answer can still be written, 499 ("client closed request") when the client has gone: the client's, either way.
+        Assert.Matches(@"StatusCode=4(00|99)\b", line);
+        Assert.DoesNotContain(logs.Lines(), l => l.Contains(" 500 ", StringComparison.Ordinal) || l.Contains("Unhandled", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(before, await database.ScalarAsync<long>("SELECT count(*) FROM credit_applications"));
+    }
+
     private async Task<Guid> SubmitAndWaitAsync(string name, string? document = null)
     {
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
