@@ -4,6 +4,7 @@ using Quartz;
 
 namespace CreditDesk.Infrastructure.Processing;
 
+// Not AddQuartzHostedService: it starts the scheduler with the host, before the migrations have created Quartz's tables.
 /// <summary>
 /// Creates and starts this node's Quartz scheduler once the schema (Quartz's tables included) exists — never before,
 /// so a node can start while the database is still down — and shuts it down, letting running jobs finish, on stop.

@@ -19,7 +19,8 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => host.Services.GetRequiredService<T>();
 
-    public static async Task<PipelineHost> StartAsync(string connectionString, IDictionary<string, string?>? overrides = null)
+    /// <summary>Starts a node; unless <paramref name="waitForSchema"/> is false, returns once it migrated and listens.</summary>
+    public static async Task<PipelineHost> StartAsync(string connectionString, IDictionary<string, string?>? overrides = null, bool waitForSchema = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(InfrastructureServices.Settings(connectionString));
@@ -33,6 +34,10 @@ public sealed class PipelineHost : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         var node = new PipelineHost(host);
+        if (!waitForSchema)
+        {
+            return node;
+        }
         await node.Get<SchemaReadiness>().WhenReady.WaitAsync(TimeSpan.FromSeconds(30));
         await node.Get<PostgresNotificationListener>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
         return node;
