@@ -5,10 +5,28 @@ namespace CreditDesk.Infrastructure.Persistence;
 
 /// <summary>
 /// The one way a status changes in the database: a compare-and-set on the current status plus its audit row, in one
-/// statement. If someone else moved the application first, nothing is written and the caller sees <c>false</c>.
+/// statement. If someone else moved the application first, nothing is written. <see cref="MoveAsync"/> does it for one
+/// application; <see cref="MoveAndAudit"/> gives the same SQL to statements that do more in the same round trip (the
+/// drain's claim, the decision that deletes its outbox row).
 /// </summary>
 internal static class StatusWrites
 {
+    /// <summary>
+    /// The move and its audit row as two CTEs, <c>moved</c> then <c>audited</c>, for a <c>WITH</c> list. Every argument
+    /// is SQL (a parameter, a literal, an expression); <paramref name="applications"/> selects the ids to move.
+    /// </summary>
+    public static string MoveAndAudit(string applications, string from, string to, string actor, string actorId, string reason, string now,
+        string extraAssignments = "") => $"""
+        moved AS (
+            UPDATE credit_applications a SET status = {to}, updated_at = {now}{extraAssignments}
+             WHERE a.id IN ({applications}) AND a.status = {from}
+            RETURNING a.id),
+        audited AS (
+            INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at)
+            SELECT id, {from}, {to}, {actor}, {actorId}, {reason}, {now} FROM moved
+            RETURNING application_id)
+        """;
+
     public static async Task<bool> MoveAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
@@ -24,12 +42,8 @@ internal static class StatusWrites
         CancellationToken cancellationToken = default)
     {
         var sql = $"""
-            WITH moved AS (
-                UPDATE credit_applications SET status = @to, updated_at = @now{extraAssignments}
-                 WHERE id = @id AND status = @from
-                RETURNING id)
-            INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at)
-            SELECT id, @from, @to, @actor, @actor_id, @reason, @now FROM moved
+            WITH {MoveAndAudit("@id", "@from", "@to", "@actor", "@actor_id", "@reason", "@now", extraAssignments)}
+            SELECT count(*) FROM audited
             """;
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("id", applicationId);
@@ -40,7 +54,7 @@ internal static class StatusWrites
         command.Parameters.AddWithValue("reason", (object?)reason ?? DBNull.Value);
         command.Parameters.AddWithValue("now", now);
         addParameters?.Invoke(command.Parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
     }
 
     public static string ActorCode(Actor actor) => actor.ToString().ToLowerInvariant();

@@ -97,7 +97,7 @@ public sealed class ApplicationProcessor(
         }
         var moved = await StatusWrites.MoveAsync(connection, null, applicationId, ApplicationStatus.UnderReview, decision.Status, Actor.Admin, adminId,
             $"Dead letter retried: automatic decision, risk score {decision.RiskScore}", clock.GetUtcNow(),
-            ", risk_score = @risk, rule_results = @rules, bureau_report = @report, decided_at = @now",
+            DecisionAssignments,
             parameters => AddAssessment(parameters, decision, report), cancellationToken);
         return moved ? new ScreenText("Ops.Retry.Decided", decision.Status.ToCode()) : new ScreenText("Ops.Retry.Raced");
     }
@@ -139,21 +139,19 @@ public sealed class ApplicationProcessor(
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>What a decision writes besides its status: when, the score, the rules and the bureau's report.</summary>
+    private const string DecisionAssignments = ", decided_at = @now, risk_score = @risk, rule_results = @rules, bureau_report = @report";
+
     private async Task RecordDecisionAsync(OutboxItem item, Decision decision, BureauReport report, CancellationToken cancellationToken)
     {
         var failed = decision.Rules.Where(r => r.Failed).Select(r => r.Name).ToList();
         var reason = $"Automatic decision, risk score {decision.RiskScore}" + (failed.Count > 0 ? $"; failed: {string.Join(", ", failed)}" : "");
         // Removing our claimed outbox row gates the whole statement: a node that lost its lease writes nothing.
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             WITH claim AS (
                 DELETE FROM application_outbox WHERE id = @outbox AND claimed_by = @node RETURNING application_id),
-            moved AS (
-                UPDATE credit_applications
-                   SET status = @to, updated_at = @now, decided_at = @now, risk_score = @risk, rule_results = @rules, bureau_report = @report
-                 WHERE id = (SELECT application_id FROM claim) AND status = @from
-                RETURNING id)
-            INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at)
-            SELECT id, @from, @to, 'system', @node, @reason, @now FROM moved
+            {StatusWrites.MoveAndAudit("SELECT application_id FROM claim", "@from", "@to", "'system'", "@node", "@reason", "@now", DecisionAssignments)}
+            SELECT count(*) FROM audited
             """);
         command.Parameters.AddWithValue("outbox", item.Id);
         command.Parameters.AddWithValue("node", node.Id);

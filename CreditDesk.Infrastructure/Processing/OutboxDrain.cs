@@ -1,3 +1,4 @@
+using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Domain.Decisions;
 using CreditDesk.Infrastructure.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -60,7 +61,7 @@ public sealed partial class OutboxDrain(
     /// </summary>
     public async Task<IReadOnlyList<ClaimedApplication>> ClaimAsync(CancellationToken cancellationToken)
     {
-        const string sql = """
+        var sql = $"""
             WITH due AS (
                 SELECT id FROM application_outbox
                  WHERE available_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
@@ -72,13 +73,7 @@ public sealed partial class OutboxDrain(
                    SET claimed_by = @node, claimed_until = now() + @lease, attempts = o.attempts + 1
                   FROM due WHERE o.id = due.id
                 RETURNING o.id, o.application_id, o.attempts, o.trace_parent),
-            moved AS (
-                UPDATE credit_applications a SET status = 'VALIDATING', updated_at = now()
-                  FROM claimed c WHERE a.id = c.application_id AND a.status = 'PENDING'
-                RETURNING a.id),
-            audit AS (
-                INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at)
-                SELECT id, 'PENDING', 'VALIDATING', 'system', @node, 'Processing started', now() FROM moved)
+            {StatusWrites.MoveAndAudit("SELECT application_id FROM claimed", "'PENDING'", "'VALIDATING'", "'system'", "@node", "'Processing started'", "now()")}
             SELECT c.id, c.application_id, c.attempts, c.trace_parent,
                    a.status, a.country, a.requested_amount, a.monthly_income, a.term_months, a.document_cipher, a.pii_key_id
               FROM claimed c JOIN credit_applications a ON a.id = c.application_id
