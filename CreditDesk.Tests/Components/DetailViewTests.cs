@@ -9,9 +9,12 @@ namespace CreditDesk.Tests.Components;
 
 public sealed class DetailViewTests : DeskComponentContext
 {
-    private static readonly ApplicationDetail Detail = new(
+    private static readonly ApplicationDetail Detail = Colombian(DateTimeOffset.UtcNow);
+
+    /// <summary>A Colombian application under review, on fallback bureau data, with three passed rules.</summary>
+    internal static ApplicationDetail Colombian(DateTimeOffset submitted) => new(
         new ApplicationSummary(Guid.CreateVersion7(), "CO-2026-000042", "CO", "COP", "UNDER_REVIEW", 5_000_000m, 4_000_000m, 36, 72,
-            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow),
+            submitted, submitted, submitted),
         "Camila Rodríguez", "1020304050", DocumentMasked: false,
         [
             new RuleResult("bureau_score", RuleSeverity.Reject, RuleOutcome.Passed, 640m, FailsWhen.Below, 600m, "Credit score below the minimum"),

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Bunit;
-using CreditDesk.Domain.Bureaus;
-using CreditDesk.Domain.Decisions;
 using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Web.Components.Applications;
 
@@ -12,16 +10,7 @@ public sealed class LocalizedFormatsTests : DeskComponentContext
 {
     private static readonly DateTimeOffset Submitted = new(2026, 11, 22, 14, 5, 9, TimeSpan.Zero);
 
-    private static readonly ApplicationDetail Colombian = new(
-        new ApplicationSummary(Guid.CreateVersion7(), "CO-2026-000042", "CO", "COP", "UNDER_REVIEW", 5_000_000m, 4_000_000m, 36, 72,
-            Submitted, Submitted, Submitted),
-        "Camila Rodríguez", "1020304050", DocumentMasked: false,
-        [
-            new RuleResult("bureau_score", RuleSeverity.Reject, RuleOutcome.Passed, 640m, FailsWhen.Below, 600m, "Credit score below the minimum"),
-            new RuleResult("payment_to_income", RuleSeverity.Reject, RuleOutcome.Passed, 0.1075m, FailsWhen.Above, 0.4m, "Estimated payment too high"),
-            new RuleResult("minimum_income", RuleSeverity.Reject, RuleOutcome.Passed, 4_000_000m, FailsWhen.Below, 1_500_000m, "Monthly income below the minimum"),
-        ],
-        BureauReport.Fallback("DataCrédito"));
+    private static readonly ApplicationDetail Colombian = DetailViewTests.Colombian(Submitted);
 
     [Fact]
     public void A_Brazilian_fills_the_apply_form_in_Portuguese_and_reads_amounts_in_reais()

@@ -5,34 +5,19 @@ using CreditDesk.Tests.Support;
 namespace CreditDesk.Tests.Infrastructure;
 
 /// <summary>An application's audit and bank events are read up to a bound, latest first kept, oldest first shown.</summary>
-public sealed class BoundedListsTests : IAsyncLifetime
+public sealed class BoundedListsTests : QuietNode
 {
-    private readonly PostgresDatabase database = new();
-    private PipelineHost node = default!;
-
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        node = await PipelineHost.StartAsync(database.ConnectionString, new Dictionary<string, string?> { ["Processing:Enabled"] = "false" });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await node.DisposeAsync();
-        await database.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_storm_of_audit_rows_and_bank_events_for_one_application_reads_back_only_the_latest_bound_in_order()
     {
-        var id = await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
-        await database.ExecuteAsync($"""
+        var id = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        await Database.ExecuteAsync($"""
             INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at)
                  SELECT '{id}', 'UNDER_REVIEW', 'UNDER_REVIEW', 'admin', 'admin-1', 'note ' || n, now() + n * interval '1 second' FROM generate_series(1, 1000) n;
             INSERT INTO webhook_events (event_id, body_hash, event_type, application_id, outcome, status_code, received_at)
                  SELECT 'evt_' || n, '\x00', 'account.verified', '{id}', 'processed', 200, now() + n * interval '1 second' FROM generate_series(1, 1000) n;
             """);
-        var queries = node.Get<ApplicationQueries>();
+        var queries = Node.Get<ApplicationQueries>();
 
         var audit = await queries.AuditAsync(new Caller("admin-1", Roles.Admin), id, CancellationToken.None);
         var events = await queries.WebhookEventsAsync(id, CancellationToken.None);
