@@ -39,7 +39,9 @@ public static class MoneyText
     /// code elsewhere ("5.000,00 MXN" in es-ES, "COP 5,000.00" in en). Always two decimals: never a cent hidden.
     /// </summary>
     public static string Format(decimal amount, string currency, IFormatProvider culture) =>
-        amount.ToString("C", culture is CultureInfo known ? CurrencyFormats.GetOrAdd((known.Name, currency), key => CurrencyFormat(known, key.Currency)) : CurrencyFormat(culture, currency));
+        amount.ToString("C", culture is CultureInfo known ? CurrencyFormats.GetOrAdd((known.Name, currency), key => CurrencyFormat(known, key.Currency)) : CurrencyFormat(culture, currency))
+            // Never broken across lines between the amount and its currency.
+            .Replace(' ', '\u00A0');
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Culture, string Currency), NumberFormatInfo> CurrencyFormats = new();
 

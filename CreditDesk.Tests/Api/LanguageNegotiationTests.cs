@@ -11,7 +11,7 @@ public sealed class LanguageNegotiationTests(ApiFixture api) : IClassFixture<Api
     [Theory]
     [InlineData("pt-BR", "pt-BR", "Entre na mesa de crédito.")]
     [InlineData("es", "es", "Inicie sesión en la mesa de crédito.")]
-    [InlineData("it-IT,it;q=0.9,en;q=0.5", "it-IT", "Accedi al desk del credito.")]
+    [InlineData("it-IT,it;q=0.9,en;q=0.5", "it-IT", "Accedi a CreditDesk.")]
     [InlineData("en-US,en;q=0.9", "en", "Sign in to the credit desk.")]
     [InlineData("fr-FR", "en", "Sign in to the credit desk.")]
     public async Task The_sign_in_page_is_in_the_browsers_language_with_html_lang_set(string acceptLanguage, string lang, string intro)
@@ -35,7 +35,7 @@ public sealed class LanguageNegotiationTests(ApiFixture api) : IClassFixture<Api
 
         var page = await GetPageAsync("/account/login", "pt-BR", cookie.Split(';')[0]);
         Assert.Contains("<html lang=\"it-IT\">", page, StringComparison.Ordinal);
-        Assert.Contains("Accedi al desk del credito.", page, StringComparison.Ordinal);
+        Assert.Contains("Accedi a CreditDesk.", page, StringComparison.Ordinal);
     }
 
     [Theory]

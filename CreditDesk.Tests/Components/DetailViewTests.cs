@@ -61,7 +61,7 @@ public sealed class DetailViewTests : DeskComponentContext
 
         Assert.Equal("10.8%", view.Find("[data-testid=rule-observed-payment_to_income]").TextContent.Trim());
         Assert.Equal("> 40.0%", view.Find("[data-testid=rule-threshold-payment_to_income]").TextContent.Trim());
-        Assert.Equal("< COP 1,500,000.00", view.Find("[data-testid=rule-threshold-minimum_income]").TextContent.Trim());
+        Assert.Equal("< COP 1,500,000.00", view.Find("[data-testid=rule-threshold-minimum_income]").TextContent.Replace('\u00A0', ' ').Trim());
         Assert.Equal("640", view.Find("[data-testid=rule-observed-bureau_score]").TextContent.Trim());
     }
 }

@@ -89,6 +89,29 @@ public sealed class LocalizedFormatsTests : DeskComponentContext
         Assert.Equal("< $ 1.500.000,00", Text(view.Find("[data-testid=rule-threshold-minimum_income]")));
     }
 
+    [Fact]
+    public void The_audit_says_what_the_desk_wrote_in_the_readers_language_and_what_a_person_wrote_as_written()
+    {
+        Speak("es-CO");
+        IReadOnlyList<AuditEntry> audit =
+        [
+            new(Submitted, null, "PENDING", "applicant", "u-1", "Application submitted"),
+            new(Submitted, "PENDING", "VALIDATING", "system", "node-1", "Processing started"),
+            new(Submitted, "VALIDATING", "UNDER_REVIEW", "system", "node-1", "Automatic decision, risk score 72; failed: payment_to_income, risk_score"),
+            new(Submitted, "UNDER_REVIEW", "APPROVED", "admin", "admin-1", "Payslips checked by phone"),
+        ];
+
+        var view = Render<ApplicationDetailView>(p => p.Add(v => v.Detail, Colombian).Add(v => v.Audit, audit));
+
+        var timeline = Text(view.Find("[data-testid=detail-audit]"));
+        Assert.Contains("Solicitud enviada", timeline, StringComparison.Ordinal);
+        Assert.Contains("Tramitación iniciada", timeline, StringComparison.Ordinal);
+        Assert.Contains("Decisión automática, puntuación de riesgo 72; no superadas: Cuota estimada demasiado alta para los ingresos mensuales, Puntuación de riesgo alta",
+            timeline, StringComparison.Ordinal);
+        Assert.Contains("Payslips checked by phone", timeline, StringComparison.Ordinal);
+        Assert.DoesNotContain("Automatic decision", timeline, StringComparison.Ordinal);
+    }
+
     private static void Speak(string culture) =>
         (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (CultureInfo.GetCultureInfo(culture), CultureInfo.GetCultureInfo(culture));
 
