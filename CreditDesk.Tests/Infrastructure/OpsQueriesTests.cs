@@ -54,11 +54,12 @@ public sealed class OpsQueriesTests : QuietNode
         {
             ids.Add(await submission.SubmitAsync(ApplicationTestData.Colombian()));
         }
-        // Decided 1, 2, 3 and 4 seconds after submission, two minutes apart.
+        // Decided 1, 2, 3 and 4 seconds after submission, two minutes apart: each decision is its audit row leaving VALIDATING.
         await Database.ExecuteAsync(string.Join(";", ids.Select((id, i) => $"""
-            UPDATE credit_applications SET created_at = date_trunc('minute', now()) - interval '{2 * (i / 2)} minutes',
-                   decided_at = date_trunc('minute', now()) - interval '{2 * (i / 2)} minutes' + interval '{i + 1} seconds', status = 'APPROVED'
-             WHERE id = '{id}'
+            UPDATE credit_applications SET created_at = date_trunc('minute', now()) - interval '{2 * (i / 2)} minutes', status = 'APPROVED'
+             WHERE id = '{id}';
+            INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, occurred_at)
+            VALUES ('{id}', 'VALIDATING', 'APPROVED', 'system', 'node', date_trunc('minute', now()) - interval '{2 * (i / 2)} minutes' + interval '{i + 1} seconds')
             """)));
 
         var latency = await Node.Get<OpsQueries>().LatencyAsync(CancellationToken.None);
@@ -85,9 +86,11 @@ public sealed class OpsQueriesTests : QuietNode
             """);
 
         var decisions = await PlanAsync(OpsQueries.DecisionsSql);
+        var latency = await PlanAsync(OpsQueries.LatencySql);
         var failures = await PlanAsync(OpsQueries.WebhookFailuresSql);
 
         Assert.Contains("ix_application_audit_decisions", decisions, StringComparison.Ordinal);
+        Assert.Contains("ix_application_audit_decisions", latency, StringComparison.Ordinal);
         Assert.Contains("ix_webhook_events_rejected", failures, StringComparison.Ordinal);
     }
 

@@ -71,9 +71,36 @@ public sealed class ScreenshotTour(TourFixture fixture) : IClassFixture<TourFixt
         }
     }
 
-    private async Task<BrowserPage> OpenAsync(int width, int height, bool dark)
+    [Fact]
+    public async Task The_main_screens_in_each_language_at_desktop_and_phone_width()
     {
-        var page = await fixture.OpenAsync();
+        Directory.CreateDirectory(Folder);
+        await fixture.Database.WaitUntilDecidedAsync(TimeSpan.FromSeconds(30), 12);
+        var someId = await fixture.Database.ScalarAsync<Guid>("SELECT id FROM credit_applications WHERE status = 'UNDER_REVIEW' ORDER BY created_at LIMIT 1");
+        foreach (var (locale, brazil) in new[] { ("es-ES", "Brasil"), ("pt-BR", "Brasil"), ("it-IT", "Brasile") })
+        {
+            foreach (var (size, width, height) in Sizes.Where(s => s.Name != "tablet"))
+            {
+                await using var applicant = await OpenAsync(width, height, dark: false, locale);
+                await applicant.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
+                await applicant.FillApplicationAsync(brazil, "Beatriz Oliveira Souza", "529.982.247-25", "15.000,50", "7.000");
+                await Expect(applicant.Page.GetByTestId("apply-amount-understood")).ToBeVisibleAsync();
+                await ShotAsync(applicant, $"apply-understood-{size}-{locale}");
+
+                await using var admin = await OpenAsync(width, height, dark: false, locale);
+                await admin.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword, "/applications");
+                await Expect(admin.Page.Locator("[data-testid^='app-row-']").First).ToBeVisibleAsync();
+                await ShotAsync(admin, $"applications-{size}-{locale}");
+                await admin.GotoAsync($"/applications/{someId}");
+                await Expect(admin.Page.GetByTestId("app-detail")).ToBeVisibleAsync();
+                await ShotAsync(admin, $"detail-admin-{size}-{locale}");
+            }
+        }
+    }
+
+    private async Task<BrowserPage> OpenAsync(int width, int height, bool dark, string locale = "en-US")
+    {
+        var page = await fixture.OpenAsync(locale);
         await page.Page.SetViewportSizeAsync(width, height);
         await page.Page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light });
         return page;

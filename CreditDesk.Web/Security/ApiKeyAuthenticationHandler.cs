@@ -12,10 +12,11 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys, ApiKeyFailures failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    private bool throttled;
-
     public const string SchemeName = "ApiKey";
     private const string BearerPrefix = "Bearer ";
+
+    /// <summary>This request was refused for its address's failures: the challenge is a 429, not a 401.</summary>
+    private bool throttled;
 
     public static bool HasBearer(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase);
