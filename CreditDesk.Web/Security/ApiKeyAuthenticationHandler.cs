@@ -30,16 +30,20 @@ public sealed class ApiKeyAuthenticationHandler(
         }
         var presented = header[BearerPrefix.Length..].Trim();
         var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var key = presented.Length is 0 or > 200 ? null : keys.FindCached(presented);
-        if (key is null && failures.IsBlocked(address))
+        var wellFormed = presented.Length is > 0 and <= 200;
+        var key = wellFormed ? keys.FindCached(presented) : null;
+        if (key is null && failures.IsUsedUp(address))
         {
             throttled = true;
             return AuthenticateResult.Fail("Too many failed API keys from this address.");
         }
-        key ??= presented.Length is 0 or > 200 ? null : await keys.FindAsync(presented, Context.RequestAborted);
+        if (key is null && wellFormed)
+        {
+            key = await keys.FindAsync(presented, Context.RequestAborted);
+        }
         if (key is null)
         {
-            failures.Record(address);
+            failures.TryTake(address);
             return AuthenticateResult.Fail("Unknown, revoked or malformed API key.");
         }
         var identity = new ClaimsIdentity(

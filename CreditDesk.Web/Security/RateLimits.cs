@@ -38,15 +38,8 @@ public static class RateLimits
     private static void AddPolicy(RateLimiterOptions options, IConfiguration configuration, string name, int defaultPermits, int defaultWindowSeconds,
         Func<HttpContext, string> partition)
     {
-        var section = configuration.GetSection($"RateLimits:{name}");
-        var permits = section.GetValue("PermitLimit", defaultPermits);
-        var window = TimeSpan.FromSeconds(section.GetValue("WindowSeconds", defaultWindowSeconds));
-        options.AddPolicy(name, context => RateLimitPartition.GetFixedWindowLimiter(partition(context), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = window,
-            QueueLimit = 0,
-        }));
+        var window = KeyedWindow.Options(configuration, name, defaultPermits, defaultWindowSeconds);
+        options.AddPolicy(name, context => RateLimitPartition.GetFixedWindowLimiter(partition(context), _ => window));
     }
 
     private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";

@@ -26,7 +26,7 @@ public sealed class SessionRevalidation(ILoggerFactory loggerFactory, IServiceSc
     }
 
     /// <summary>Whether the principal's stamp is still the account's and the account is not locked out.</summary>
-    public static async Task<bool> IsCurrentAsync(UserManager<IdentityUser> users, IdentityOptions identity, ClaimsPrincipal principal)
+    private static async Task<bool> IsCurrentAsync(UserManager<IdentityUser> users, IdentityOptions identity, ClaimsPrincipal principal)
     {
         if (principal.Identity?.IsAuthenticated != true)
         {

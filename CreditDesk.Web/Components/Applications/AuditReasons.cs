@@ -28,7 +28,7 @@ public static partial class AuditReasons
             var said = text["Audit.AutomaticDecision", automatic.Groups["score"].Value].Value;
             if (automatic.Groups["failed"].Success)
             {
-                var rules = automatic.Groups["failed"].Value.Split(", ").Select(rule => text[$"Rule.{rule}"] is { ResourceNotFound: false } name ? name.Value : rule);
+                var rules = automatic.Groups["failed"].Value.Split(", ").Select(rule => RuleValues.Describe(rule, rule, text));
                 said += "; " + text["Audit.FailedRules", string.Join(", ", rules)];
             }
             return said;

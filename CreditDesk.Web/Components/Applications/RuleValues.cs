@@ -26,8 +26,11 @@ public static class RuleValues
     };
 
     /// <summary>What the rule checks, in the reader's language; a rule the desk has no words for keeps the English it was stored with.</summary>
-    public static string Describe(RuleResult rule, IStringLocalizer<DeskText> text) =>
-        text[$"Rule.{rule.Name}"] is { ResourceNotFound: false } known ? known.Value : rule.Description;
+    public static string Describe(RuleResult rule, IStringLocalizer<DeskText> text) => Describe(rule.Name, rule.Description, text);
+
+    /// <summary>What the rule named <paramref name="name"/> checks, in the reader's language, or <paramref name="otherwise"/>.</summary>
+    public static string Describe(string name, string otherwise, IStringLocalizer<DeskText> text) =>
+        text[$"Rule.{name}"] is { ResourceNotFound: false } known ? known.Value : otherwise;
 
     public static string Operator(FailsWhen failsWhen) => failsWhen switch
     {
