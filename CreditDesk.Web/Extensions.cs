@@ -13,6 +13,7 @@ using CreditDesk.Web.Components.Applications;
 using CreditDesk.Web.Components.Live;
 using CreditDesk.Web.Components.Ops;
 using MudBlazor.Services;
+using FluentValidation;
 
 namespace CreditDesk.Web;
 
@@ -45,7 +46,12 @@ public static class Extensions
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            // `{"status":"CANCELLED","status":"APPROVED"}` is malformed, not "the last one wins" (as JsonBody reads by hand).
+            options.SerializerOptions.AllowDuplicateProperties = false;
         });
+        // A body or parameter the framework cannot bind is thrown, so ClientErrorHandler answers it from ApiProblems.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddValidatorsFromAssemblyContaining<StatusChangeRequestValidator>(ServiceLifetime.Singleton);
         services.AddCreditDeskAuthentication(builder.Environment, configuration);
         services.AddScoped<CurrentCaller>();
         services.AddCreditDeskAuthorization();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using CreditDesk.Infrastructure.Webhooks;
 using CreditDesk.Tests.Support;
@@ -24,15 +25,32 @@ public sealed class MalformedInputTests(ApiFixture api) : IClassFixture<ApiFixtu
     }
 
     [Theory]
-    [InlineData("{\"status\":\"APPROVED\",\"reason\":\"ok\\u0000then\"}")]
-    [InlineData("{\"status\":\"APPROVED\",\"reason\":\"ok \\ud800\"}")]
-    public async Task A_status_change_with_NUL_or_a_lone_surrogate_in_the_reason_is_refused_and_changes_nothing(string body)
+    [InlineData("{\"status\":\"APPROVED\",\"reason\":\"ok\\u0000then\"}", HttpStatusCode.UnprocessableEntity, "validation")]
+    [InlineData("{\"status\":\"APPROVED\",\"reason\":\"ok \\ud800\"}", HttpStatusCode.BadRequest, "malformed_request")]
+    [InlineData("{\"status\":\"APPROVED\",\"reason\":5}", HttpStatusCode.BadRequest, "malformed_request")]
+    [InlineData("{\"status\":\"CANCELLED\",\"status\":\"APPROVED\"}", HttpStatusCode.BadRequest, "malformed_request")]
+    [InlineData("[\"APPROVED\"]", HttpStatusCode.BadRequest, "malformed_request")]
+    public async Task A_status_change_that_is_not_storable_text_of_the_right_shape_is_a_problem_and_changes_nothing(string body, HttpStatusCode expected, string problem)
     {
         var id = await api.ApplicationInStatusAsync("UNDER_REVIEW");
 
         using var response = await Send(HttpMethod.Patch, ApiFixture.AdminKey, $"api/v1/applications/{id}/status", body);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("/" + problem, (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("type").GetString());
+        Assert.Equal("UNDER_REVIEW", await api.Database.StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task A_status_change_body_over_16_KiB_is_413_and_changes_nothing()
+    {
+        var id = await api.ApplicationInStatusAsync("UNDER_REVIEW");
+
+        using var response = await Send(HttpMethod.Patch, ApiFixture.AdminKey, $"api/v1/applications/{id}/status",
+            $"{{\"status\":\"APPROVED\",\"reason\":\"ok\",\"padding\":\"{new string('x', 17 * 1024)}\"}}");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("UNDER_REVIEW", await api.Database.StatusAsync(id));
     }
 

@@ -52,12 +52,12 @@ public class ApiFixture : IAsyncLifetime
     /// A Colombian application (COP 5 000 000) submitted through the API by the applicant, then put straight into
     /// <paramref name="status"/> with its outbox row removed, so no processing touches it.
     /// </summary>
-    public async Task<Guid> ApplicationInStatusAsync(string status)
+    public async Task<Guid> ApplicationInStatusAsync(string status, string? document = null)
     {
         using var applicant = Client(ApplicantKey);
         using var created = await applicant.PostAsJsonAsync("api/v1/applications", new
         {
-            country = "CO", full_name = "Mateo Vargas", document = Infrastructure.ApplicationTestData.NextCedula(),
+            country = "CO", full_name = "Mateo Vargas", document = document ?? Infrastructure.ApplicationTestData.NextCedula(),
             amount = "5000000.00", monthly_income = "4000000", term_months = 36,
         });
         var id = (await JsonAsync(created)).GetProperty("id").GetGuid();

@@ -1,5 +1,6 @@
 using CreditDesk.Infrastructure.Access;
 using CreditDesk.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditDesk.Web.Api;
 
@@ -12,54 +13,28 @@ public static class ApiKeysApi
             new(k.Id, k.Name, k.Role, k.Prefix, k.CreatedAt.UtcDateTime, k.RevokedAt?.UtcDateTime, secret);
     }
 
+    private const int BodyLimit = 4096;
+
     public static RouteGroupBuilder MapApiKeysApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/api-keys").RequireAuthorization(Policies.Admin).WithTags("API keys");
-        group.MapGet("", async (ApiKeyStore keys, CancellationToken ct) => Results.Ok((await keys.ListAsync(ct)).Select(k => ApiKeyResponse.From(k))));
-        group.MapPost("", CreateAsync);
-        group.MapDelete("{id:guid}", async (Guid id, ApiKeyStore keys, CancellationToken ct) =>
-            await keys.RevokeAsync(id, ct) ? Results.NoContent() : ApiProblems.NotFound($"API key {id}"));
+        var group = endpoints.MapGroup("/api/v1/api-keys").RequireAuthorization(Policies.Admin).WithTags("API keys")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapGet("", ListAsync);
+        group.MapPost("", CreateAsync).Validated<ApiKeyRequest>().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
+        group.MapDelete("{id:guid}", RevokeAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, ApiKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<Ok<List<ApiKeyResponse>>> ListAsync(ApiKeyStore keys, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await keys.ListAsync(cancellationToken)).Select(key => ApiKeyResponse.From(key)).ToList());
+
+    /// <summary>The secret is in this answer only; the store keeps its hash.</summary>
+    private static async Task<Created<ApiKeyResponse>> CreateAsync(ApiKeyRequest request, ApiKeyStore keys, CancellationToken cancellationToken)
     {
-        if (!JsonBody.IsJson(context.Request))
-        {
-            return ApiProblems.UnsupportedMediaType();
-        }
-        if (await RequestBody.ReadAsync(context.Request, 4096, cancellationToken) is not { } body)
-        {
-            return ApiProblems.TooLarge(4096);
-        }
-        string? name, role;
-        using (var document = JsonBody.ParseObject(body))
-        {
-            if (document is null)
-            {
-                return ApiProblems.Malformed("The body must be a JSON object.");
-            }
-            if (document.RootElement.ReadText("name", out name) == TextRead.Unreadable)
-            {
-                return ApiProblems.Validation(new Dictionary<string, string[]> { ["name"] = [JsonBody.UnreadableText] });
-            }
-            role = document.RootElement.Text("role");
-        }
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
-        {
-            errors["name"] = ["A name of 1 to 100 characters is required."];
-        }
-        var knownRole = Roles.All.FirstOrDefault(known => string.Equals(known, role, StringComparison.OrdinalIgnoreCase));
-        if (knownRole is null)
-        {
-            errors["role"] = [$"Role must be one of {string.Join(", ", Roles.All)}."];
-        }
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-        var (key, secret) = await keys.CreateAsync(name!.Trim(), knownRole!, null, cancellationToken);
-        return Results.Created($"/api/v1/api-keys/{key.Id}", ApiKeyResponse.From(key, secret));
+        var (key, secret) = await keys.CreateAsync(request.Name!.Trim(), request.KnownRole, null, cancellationToken);
+        return TypedResults.Created($"/api/v1/api-keys/{key.Id}", ApiKeyResponse.From(key, secret));
     }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(Guid id, ApiKeyStore keys, CancellationToken cancellationToken) =>
+        await keys.RevokeAsync(id, cancellationToken) ? TypedResults.NoContent() : ApiProblems.NotFound($"API key {id}");
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using CreditDesk.Domain;
 
 namespace CreditDesk.Web.Api;
@@ -11,55 +12,56 @@ public static class ApiProblems
 {
     private const string TypeBase = "https://creditdesk.dev/problems/";
 
-    public static IResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
+    public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
         Problem(StatusCodes.Status422UnprocessableEntity, "validation", "The request has invalid fields.",
             "Fix the fields listed in errors and send it again.", errors);
 
-    public static IResult Malformed(string detail) =>
+    public static ProblemHttpResult Malformed(string detail) =>
         Problem(StatusCodes.Status400BadRequest, "malformed_request", "The request could not be read.", detail);
 
-    public static IResult NotFound(string what) =>
+    public static ProblemHttpResult NotFound(string what) =>
         Problem(StatusCodes.Status404NotFound, "not_found", "Not found.", $"{what} does not exist or is not visible to you.");
 
-    public static IResult DuplicateApplication() =>
+    public static ProblemHttpResult DuplicateApplication() =>
         Problem(StatusCodes.Status409Conflict, "duplicate_application", "An active application already exists.",
             "This person already has an application in this country that is not final.");
 
-    public static IResult Conflict(string code, string detail) =>
+    public static ProblemHttpResult Conflict(string code, string detail) =>
         Problem(StatusCodes.Status409Conflict, code, "Conflict.", detail);
 
-    public static IResult Forbidden(string detail) =>
+    public static ProblemHttpResult Forbidden(string detail) =>
         Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed.", detail);
 
-    public static IResult Unauthorized(string detail) =>
+    public static ProblemHttpResult Unauthorized(string detail) =>
         Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required.", detail);
 
-    public static IResult NotSignedIn() => Unauthorized("Sign in or send an API key.");
+    public static ProblemHttpResult NotSignedIn() => Unauthorized("Sign in or send an API key.");
 
-    public static IResult UnsupportedMediaType() =>
+    public static ProblemHttpResult UnsupportedMediaType() =>
         Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "The body must be JSON.", "Send Content-Type: application/json.");
 
-    public static IResult TooLarge(long limit) =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The request body is too large.", $"The limit is {limit} bytes.");
+    public static ProblemHttpResult TooLarge(long? limit) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The request body is too large.",
+            limit is null ? "The body is over this endpoint's limit." : $"The limit is {limit} bytes.");
 
-    public static IResult Unprocessable(string code, string detail) =>
+    public static ProblemHttpResult Unprocessable(string code, string detail) =>
         Problem(StatusCodes.Status422UnprocessableEntity, code, "The request cannot be applied.", detail);
 
     /// <summary>Domain errors by code: lifecycle refusals are conflicts with the application's state.</summary>
-    public static IResult FromDomain(DomainError error) => error.Code switch
+    public static ProblemHttpResult FromDomain(DomainError error) => error.Code switch
     {
         "reason_required" => Validation(new Dictionary<string, string[]> { ["reason"] = [error.Message] }),
         "unknown_country" => Validation(new Dictionary<string, string[]> { ["country"] = [error.Message] }),
         _ => Problem(StatusCodes.Status409Conflict, error.Code, "The application cannot make that move.", error.Message),
     };
 
-    public static IResult Problem(int status, string code, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
+    public static ProblemHttpResult Problem(int status, string code, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
     {
         var extensions = new Dictionary<string, object?> { ["trace_id"] = Activity.Current?.TraceId.ToString() };
         if (errors is not null)
         {
             extensions["errors"] = errors;
         }
-        return Results.Problem(detail, instance: null, status, title, TypeBase + code, extensions);
+        return TypedResults.Problem(detail, instance: null, status, title, TypeBase + code, extensions);
     }
 }

@@ -5,6 +5,7 @@ using CreditDesk.Domain.Countries;
 using CreditDesk.Infrastructure.Access;
 using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -16,29 +17,33 @@ public static partial class ApplicationsApi
     public const int DefaultCreateBodyLimit = 64 * 1024;
     private const int StatusBodyLimit = 16 * 1024;
     private const int MaxIdempotencyKeyLength = 100;
-    private const int DefaultPageSize = 50;
 
     public static RouteGroupBuilder MapApplicationsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/applications").RequireAuthorization().WithTags("Applications");
-        group.MapPost("", CreateAsync).RequireAuthorization(Policies.Submit).RequireRateLimiting(RateLimits.Submit);
-        group.MapGet("", ListAsync);
-        group.MapGet("{id:guid}", GetAsync);
-        group.MapGet("{id:guid}/audit", AuditAsync);
-        group.MapPatch("{id:guid}/status", ChangeStatusAsync);
+        var group = endpoints.MapGroup("/api/v1/applications").RequireAuthorization(Policies.AnyRole).WithTags("Applications")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapPost("", CreateAsync).RequireAuthorization(Policies.Submit).RequireRateLimiting(RateLimits.Submit)
+            .Accepts<NewApplicationRequest>("application/json")
+            .Produces<ApplicationResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapGet("", ListAsync).Validated<ApplicationListQuery>();
+        group.MapGet("{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("{id:guid}/audit", AuditAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPatch("{id:guid}/status", ChangeStatusAsync).Validated<StatusChangeRequest>()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(StatusBodyLimit))
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(
-        HttpContext context, ApplicationSubmission submission, IdempotencyStore idempotency, IOptions<JsonOptions> json, IConfiguration configuration,
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CreateAsync(
+        HttpContext context, SignedIn signedIn, ApplicationSubmission submission, IdempotencyStore idempotency, IOptions<JsonOptions> json, IConfiguration configuration,
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("CreditDesk.Api.Applications");
         var bodyLimit = configuration.GetValue("Limits:CreateBodyBytes", DefaultCreateBodyLimit);
-        if (Caller.From(context.User) is not { } caller)
-        {
-            return ApiProblems.NotSignedIn();
-        }
+        var caller = signedIn.Caller;
         if (!JsonBody.IsJson(context.Request))
         {
             return ApiProblems.UnsupportedMediaType();
@@ -63,7 +68,7 @@ public static partial class ApplicationsApi
                     {
                         context.Response.Headers.Location = location;
                     }
-                    return Results.Content(replay.Response.Body, "application/json", statusCode: replay.Response.StatusCode);
+                    return TypedResults.Content(replay.Response.Body, "application/json", statusCode: replay.Response.StatusCode);
                 case IdempotencyClaim.Conflict conflict:
                     return ApiProblems.Conflict("idempotency_key_reused", conflict.Detail);
             }
@@ -100,7 +105,7 @@ public static partial class ApplicationsApi
                         await StoreAnswerAsync(idempotency, scopedKey, new StoredResponse(StatusCodes.Status201Created, responseBody, location), logger);
                     }
                     context.Response.Headers.Location = location;
-                    return Results.Content(responseBody, "application/json", statusCode: StatusCodes.Status201Created);
+                    return TypedResults.Content(responseBody, "application/json", statusCode: StatusCodes.Status201Created);
                 default:
                     throw new InvalidOperationException("Unknown submission result.");
             }
@@ -134,108 +139,44 @@ public static partial class ApplicationsApi
     [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to an idempotent create could not be stored; the key stays claimed")]
     private static partial void AnswerNotStored(ILogger logger, Exception exception);
 
-    private const int MaxSearchLength = 64;
-
-    private static async Task<IResult> ListAsync(
-        HttpContext context, ApplicationQueries queries, string? country, string? status, string? limit, string? cursor, string? q, CancellationToken cancellationToken)
+    private static async Task<Ok<ApplicationListResponse>> ListAsync(
+        SignedIn signedIn, [AsParameters] ApplicationListQuery query, ApplicationQueries queries, CancellationToken cancellationToken)
     {
-        if (Caller.From(context.User) is not { } caller)
-        {
-            return ApiProblems.NotSignedIn();
-        }
-        var errors = new Dictionary<string, string[]>();
-        if (country is not null && !CountryRegistry.TryGet(country, out _))
-        {
-            errors["country"] = [$"'{country}' is not a country CreditDesk lends in."];
-        }
-        if (status is not null && !ApplicationStatusCodes.TryParse(status, out _))
-        {
-            errors["status"] = [$"Status must be one of {string.Join(", ", ApplicationStatusCodes.AllCodes)}."];
-        }
-        var pageSize = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize is < 1 or > ApplicationQueries.MaxPageSize))
-        {
-            errors["limit"] = [$"Limit must be a whole number from 1 to {ApplicationQueries.MaxPageSize}."];
-        }
-        if (!PageCursor.TryDecode(cursor, out var after))
-        {
-            errors["cursor"] = ["The cursor is not one this API returned."];
-        }
-        if (q is { Length: > MaxSearchLength })
-        {
-            errors["q"] = [$"A search has at most {MaxSearchLength} characters: a reference, an id or an identity document."];
-        }
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Validation(errors);
-        }
-        var page = await queries.ListAsync(caller, new ApplicationFilter(country, status, Search: q), pageSize, after, cancellationToken);
+        var caller = signedIn.Caller;
+        var page = await queries.ListAsync(caller, new ApplicationFilter(query.Country, query.Status, Search: query.Q), query.PageSize, query.After, cancellationToken);
         var items = page.Items.Select(item => caller.IsApplicant ? ApplicantResponses.Application(item) : ApplicationResponse.From(item)).ToList();
-        return Results.Ok(new ApplicationListResponse(items, page.Next?.Encode()));
+        return TypedResults.Ok(new ApplicationListResponse(items, page.Next?.Encode()));
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
-        Caller.From(context.User) is not { } caller
-            ? ApiProblems.NotSignedIn()
-            : await queries.GetAsync(caller, id, cancellationToken) is { } detail
-                ? Results.Ok(caller.IsApplicant ? ApplicantResponses.Application(detail) : ApplicationResponse.From(detail))
-                : ApiProblems.NotFound($"Application {id}");
+    private static async Task<Results<Ok<ApplicationResponse>, ProblemHttpResult>> GetAsync(
+        SignedIn signedIn, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
+        await queries.GetAsync(signedIn.Caller, id, cancellationToken) is { } detail
+            ? TypedResults.Ok(signedIn.Caller.IsApplicant ? ApplicantResponses.Application(detail) : ApplicationResponse.From(detail))
+            : ApiProblems.NotFound($"Application {id}");
 
-    private static async Task<IResult> AuditAsync(HttpContext context, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
-        Caller.From(context.User) is not { } caller
-            ? ApiProblems.NotSignedIn()
-            : await queries.AuditAsync(caller, id, cancellationToken) is { } audit
-                ? caller.IsApplicant ? Results.Ok(ApplicantResponses.Audit(audit)) : Results.Ok(audit.Select(AuditResponse.From).ToList())
-                : ApiProblems.NotFound($"Application {id}");
+    /// <summary>Staff read the audit rows; an applicant reads the same history in plain words (<see cref="ApplicantAuditResponse"/>).</summary>
+    private static async Task<Results<Ok<IReadOnlyList<AuditResponse>>, Ok<IReadOnlyList<ApplicantAuditResponse>>, ProblemHttpResult>> AuditAsync(
+        SignedIn signedIn, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
+        await queries.AuditAsync(signedIn.Caller, id, cancellationToken) is not { } audit
+            ? ApiProblems.NotFound($"Application {id}")
+            : signedIn.Caller.IsApplicant
+                ? TypedResults.Ok(ApplicantResponses.Audit(audit))
+                : TypedResults.Ok<IReadOnlyList<AuditResponse>>(audit.Select(AuditResponse.From).ToList());
 
-    private static async Task<IResult> ChangeStatusAsync(
-        HttpContext context, StatusChanges changes, ApplicationQueries queries, Guid id, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ApplicationResponse>, ProblemHttpResult>> ChangeStatusAsync(
+        SignedIn signedIn, StatusChangeRequest request, StatusChanges changes, ApplicationQueries queries, Guid id, CancellationToken cancellationToken)
     {
-        if (Caller.From(context.User) is not { } caller)
-        {
-            return ApiProblems.NotSignedIn();
-        }
-        if (!JsonBody.IsJson(context.Request))
-        {
-            return ApiProblems.UnsupportedMediaType();
-        }
-        if (await RequestBody.ReadAsync(context.Request, StatusBodyLimit, cancellationToken) is not { } body)
-        {
-            return ApiProblems.TooLarge(StatusBodyLimit);
-        }
-        string? statusText, reason;
-        using (var document = JsonBody.ParseObject(body))
-        {
-            if (document is null)
-            {
-                return ApiProblems.Malformed("The body must be a JSON object.");
-            }
-            statusText = document.RootElement.Text("status");
-            if (document.RootElement.ReadText("reason", out reason) == TextRead.Unreadable)
-            {
-                return ApiProblems.Validation(new Dictionary<string, string[]> { ["reason"] = [JsonBody.UnreadableText] });
-            }
-        }
-        if (!ApplicationStatusCodes.TryParse(statusText, out var target))
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]>
-            {
-                ["status"] = [$"Status must be one of {string.Join(", ", ApplicationStatusCodes.AllCodes)}."],
-            });
-        }
-        if (reason is { Length: > 500 })
-        {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["reason"] = ["A reason has at most 500 characters."] });
-        }
+        var caller = signedIn.Caller;
+        var target = request.Target;
         if (caller.Actor is not { } actor || (actor == Actor.Applicant && target != ApplicationStatus.Cancelled))
         {
             return ApiProblems.Forbidden("Your role cannot make this status change.");
         }
-        var result = await changes.ChangeAsync(id, target, actor, caller.Id, reason, cancellationToken, applicantUserId: caller.Id);
+        var result = await changes.ChangeAsync(id, target, actor, caller.Id, request.Reason, cancellationToken, applicantUserId: caller.Id);
         return result switch
         {
             StatusChangeResult.Changed => await queries.GetAsync(caller, id, cancellationToken) is { } detail
-                ? Results.Ok(ApplicationResponse.From(detail))
+                ? TypedResults.Ok(ApplicationResponse.From(detail))
                 : ApiProblems.NotFound($"Application {id}"),
             StatusChangeResult.NotFound => ApiProblems.NotFound($"Application {id}"),
             StatusChangeResult.Refused refused => ApiProblems.FromDomain(refused.Error),

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace CreditDesk.Web.Api;
 
@@ -11,19 +13,27 @@ public sealed partial class ClientErrorHandler(ILogger<ClientErrorHandler> logge
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, code, title) = exception switch
+        var problem = exception switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, "bad_request", "The request could not be read."),
-            AntiforgeryValidationException => (StatusCodes.Status400BadRequest, "antiforgery", "The form's antiforgery token is missing or not valid."),
-            _ => (0, "", ""),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => ApiProblems.UnsupportedMediaType(),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                ApiProblems.TooLarge(httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize),
+            // A typed body that is not JSON of its shape: the path says where, never what was sent.
+            BadHttpRequestException { InnerException: JsonException json } =>
+                ApiProblems.Malformed($"The body is not JSON of this endpoint's shape{(json.Path is { } path ? $" (at {path})" : "")}; nothing was changed."),
+            BadHttpRequestException bad => ApiProblems.Problem(bad.StatusCode, "bad_request", "The request could not be read.",
+                "Nothing was changed. Check the request and send it again."),
+            AntiforgeryValidationException => ApiProblems.Problem(StatusCodes.Status400BadRequest, "antiforgery",
+                "The form's antiforgery token is missing or not valid.", "Nothing was changed. Check the request and send it again."),
+            _ => null,
         };
-        if (status == 0 || httpContext.Response.HasStarted)
+        if (problem is null || httpContext.Response.HasStarted)
         {
             return false;
         }
-        LogClientError(logger, status, code);
-        httpContext.Response.StatusCode = status;
-        await ApiProblems.Problem(status, code, title, "Nothing was changed. Check the request and send it again.").ExecuteAsync(httpContext);
+        LogClientError(logger, problem.StatusCode, problem.ProblemDetails.Type ?? "");
+        httpContext.Response.StatusCode = problem.StatusCode;
+        await problem.ExecuteAsync(httpContext);
         return true;
     }
 

@@ -11,7 +11,7 @@ public static class CountriesApi
         int MinTermMonths, int MaxTermMonths, int DefaultTermMonths);
 
     public static RouteHandlerBuilder MapCountriesApi(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/api/v1/countries", () => Results.Ok(CountryRegistry.All.Select(p => new CountryResponse(
+        endpoints.MapGet("/api/v1/countries", () => TypedResults.Ok(CountryRegistry.All.Select(p => new CountryResponse(
                 p.Code, p.Name, p.Currency, p.DocumentName, p.DocumentHint, p.DocumentPlaceholder, p.BureauName,
                 ApplicationFormRules.MinimumTermMonths, ApplicationFormRules.MaximumTermMonths, ApplicationFormRules.DefaultTermMonths)).ToList()))
             .AllowAnonymous()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using CreditDesk.Infrastructure.Webhooks;
 using CreditDesk.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditDesk.Web.Api;
 
@@ -14,11 +15,16 @@ public static class WebhooksApi
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/webhooks").AllowAnonymous().WithTags("Webhooks");
-        group.MapPost("bank-confirmation", ReceiveAsync).RequireRateLimiting(RateLimits.Webhook);
+        group.MapPost("bank-confirmation", ReceiveAsync).RequireRateLimiting(RateLimits.Webhook)
+            .Accepts<BankConfirmationRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
     }
 
-    private static async Task<IResult> ReceiveAsync(
+    /// <summary>Reads the bytes itself: the signature is over them, and a replay must hash to the same event.</summary>
+    private static async Task<Results<Ok<WebhookReceipt>, ProblemHttpResult>> ReceiveAsync(
         HttpContext context, BankConfirmations confirmations, IConfiguration configuration, TimeProvider clock, CancellationToken cancellationToken)
     {
         var bodyLimit = configuration.GetValue("Limits:WebhookBodyBytes", DefaultBodyLimit);
@@ -50,8 +56,8 @@ public static class WebhooksApi
         }
         return await confirmations.HandleAsync(bankEvent, SHA256.HashData(body), cancellationToken) switch
         {
-            WebhookOutcome.Processed => Results.Ok(new { status = "processed" }),
-            WebhookOutcome.Duplicate => Results.Ok(new { status = "duplicate" }),
+            WebhookOutcome.Processed => TypedResults.Ok(new WebhookReceipt("processed")),
+            WebhookOutcome.Duplicate => TypedResults.Ok(new WebhookReceipt("duplicate")),
             WebhookOutcome.ReusedEventId => ApiProblems.Conflict("event_id_reused", "This event_id was already delivered with a different body."),
             WebhookOutcome.Rejected rejected => ApiProblems.Unprocessable(rejected.Code, rejected.Detail),
             _ => throw new InvalidOperationException("Unknown webhook outcome."),
