@@ -61,6 +61,7 @@ public static class Extensions
         services.AddSingleton(BureauFaultSettings.FromConfiguration(configuration.GetSection("Bureaus:Faults")));
         // The simulated bureaus stand behind the Domain's port; a real integration replaces this one line.
         services.AddSingleton<ICreditBureau, SimulatedCreditBureau>();
+        ResilientBureau.AddBureauPipelines(services);
         services.AddSingleton<ResilientBureau>();
 
         services.AddSingleton<ApplicationEventHub>();

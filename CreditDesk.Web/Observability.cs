@@ -47,6 +47,8 @@ public static class Observability
                 serviceInstanceId: builder.Configuration["Node:Id"] ?? Environment.MachineName))
             .WithMetrics(metrics => metrics
                 .AddMeter(CreditDeskTelemetry.Name)
+                // Polly's registry: resilience.polly.strategy.events (retries, breaker opened/closed, fallbacks) and durations.
+                .AddMeter("Polly")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()

@@ -1,35 +1,37 @@
-using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using CreditDesk.Domain.Bureaus;
 using CreditDesk.Domain.Countries;
 using CreditDesk.Infrastructure.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Fallback;
+using Polly.Registry;
+using Polly.Telemetry;
 using Polly.Retry;
 using Polly.Timeout;
 
 namespace CreditDesk.Infrastructure.Bureaus;
 
 /// <summary>
-/// Calls each country's bureau through its own Polly pipeline: a timeout per attempt, retries with jittered exponential
-/// backoff, a circuit breaker, and a fallback to conservative data (flagged, so the decision goes to review).
-/// One pipeline per country, so one failing bureau never opens another's circuit.
+/// Calls each country's bureau through its own pipeline from Polly's registry (keyed by country code, built once by
+/// <see cref="Configure"/>): a timeout per attempt, retries with jittered exponential backoff, a circuit breaker, and a
+/// fallback to conservative data (flagged, so the decision goes to review). One pipeline per country, so one failing
+/// bureau never opens another's circuit; the registry adds Polly's own metrics (meter "Polly") and event logs.
 /// </summary>
-public sealed class ResilientBureau(ICreditBureau bureau, IOptions<BureauResilienceOptions> options)
+public sealed class ResilientBureau(ICreditBureau bureau, ResiliencePipelineProvider<string> pipelines, BureauCircuits circuits)
 {
-    private readonly ConcurrentDictionary<string, CountryPipeline> pipelines = new(StringComparer.OrdinalIgnoreCase);
-
     public async Task<BureauReport> GetReportAsync(ICountryPolicy policy, string normalizedDocument, CancellationToken cancellationToken)
     {
-        var pipeline = PipelineFor(policy);
+        var pipeline = pipelines.GetPipeline<BureauReport>(policy.Code);
         using var activity = CreditDeskTelemetry.Source.StartActivity("bureau.call", ActivityKind.Client);
         activity?.SetTag("creditdesk.country", policy.Code);
         activity?.SetTag("creditdesk.bureau", policy.BureauName);
         var attempts = new StrongBox<int>();
-        var report = await pipeline.Pipeline.ExecuteAsync(
+        var report = await pipeline.ExecuteAsync(
             static async (state, token) =>
             {
                 state.attempts.Value++;
@@ -38,35 +40,45 @@ public sealed class ResilientBureau(ICreditBureau bureau, IOptions<BureauResilie
             (bureau, policy, normalizedDocument, attempts),
             cancellationToken);
         activity?.SetTag("creditdesk.attempts", attempts.Value);
-        activity?.SetTag("creditdesk.circuit", pipeline.State.CircuitState.ToString());
+        activity?.SetTag("creditdesk.circuit", CircuitState(policy).ToString());
         activity?.SetTag("creditdesk.fallback", report.IsFallback);
         CreditDeskTelemetry.BureauCalls.Add(1,
             new KeyValuePair<string, object?>("country", policy.Code), new KeyValuePair<string, object?>("outcome", report.IsFallback ? "fallback" : "ok"));
         return report;
     }
 
-    public CircuitState CircuitState(ICountryPolicy policy) => PipelineFor(policy).State.CircuitState;
+    public CircuitState CircuitState(ICountryPolicy policy) => circuits.For(policy).State.CircuitState;
 
     /// <summary>Closes the circuit by hand (admins, after fixing the cause).</summary>
-    public Task ResetCircuitAsync(ICountryPolicy policy) => PipelineFor(policy).Control.CloseAsync();
+    public Task ResetCircuitAsync(ICountryPolicy policy) => circuits.For(policy).Control.CloseAsync();
 
-    private CountryPipeline PipelineFor(ICountryPolicy policy) => pipelines.GetOrAdd(policy.Code, _ => Build(policy, options.Value));
-
-    private static CountryPipeline Build(ICountryPolicy policy, BureauResilienceOptions settings)
+    /// <summary>Registers one pipeline per country in Polly's registry.</summary>
+    public static IServiceCollection AddBureauPipelines(IServiceCollection services)
     {
-        var state = new CircuitBreakerStateProvider();
-        var control = new CircuitBreakerManualControl();
-        var transient = new PredicateBuilder<BureauReport>().Handle<BureauUnavailableException>().Handle<TimeoutRejectedException>();
+        services.AddSingleton<BureauCircuits>();
+        // Polly logs each retry, fallback and breaker event with its result: say what kind it was, never the report's figures.
+        services.Configure<TelemetryOptions>(options => options.ResultFormatter = static (_, result) =>
+            result is BureauReport report ? (report.IsFallback ? "fallback report" : "report") : result);
+        foreach (var policy in CountryRegistry.All)
+        {
+            services.AddResiliencePipeline<string, BureauReport>(policy.Code, (builder, context) => Configure(builder, policy,
+                context.ServiceProvider.GetRequiredService<IOptions<BureauResilienceOptions>>().Value,
+                context.ServiceProvider.GetRequiredService<BureauCircuits>().For(policy)));
+        }
+        return services;
+    }
 
-        var builder = new ResiliencePipelineBuilder<BureauReport> { Name = $"bureau-{policy.Code}" }
-            .AddFallback(new FallbackStrategyOptions<BureauReport>
-            {
-                ShouldHandle = new PredicateBuilder<BureauReport>()
-                    .Handle<BureauUnavailableException>()
-                    .Handle<TimeoutRejectedException>()
-                    .Handle<BrokenCircuitException>(),
-                FallbackAction = _ => Outcome.FromResultAsValueTask(BureauReport.Fallback(policy.BureauName)),
-            });
+    private static void Configure(ResiliencePipelineBuilder<BureauReport> builder, ICountryPolicy policy, BureauResilienceOptions settings, BureauCircuits.Circuit circuit)
+    {
+        var transient = new PredicateBuilder<BureauReport>().Handle<BureauUnavailableException>().Handle<TimeoutRejectedException>();
+        builder.AddFallback(new FallbackStrategyOptions<BureauReport>
+        {
+            ShouldHandle = new PredicateBuilder<BureauReport>()
+                .Handle<BureauUnavailableException>()
+                .Handle<TimeoutRejectedException>()
+                .Handle<BrokenCircuitException>(),
+            FallbackAction = _ => Outcome.FromResultAsValueTask(BureauReport.Fallback(policy.BureauName)),
+        });
         if (settings.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<BureauReport>
@@ -78,7 +90,7 @@ public sealed class ResilientBureau(ICreditBureau bureau, IOptions<BureauResilie
                 Delay = settings.RetryBaseDelay,
             });
         }
-        var pipeline = builder
+        builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<BureauReport>
             {
                 ShouldHandle = transient,
@@ -86,13 +98,21 @@ public sealed class ResilientBureau(ICreditBureau bureau, IOptions<BureauResilie
                 MinimumThroughput = settings.MinimumThroughput,
                 SamplingDuration = settings.SamplingDuration,
                 BreakDuration = settings.BreakDuration,
-                StateProvider = state,
-                ManualControl = control,
+                StateProvider = circuit.State,
+                ManualControl = circuit.Control,
             })
-            .AddTimeout(settings.AttemptTimeout)
-            .Build();
-        return new CountryPipeline(pipeline, state, control);
+            .AddTimeout(settings.AttemptTimeout);
     }
+}
 
-    private sealed record CountryPipeline(ResiliencePipeline<BureauReport> Pipeline, CircuitBreakerStateProvider State, CircuitBreakerManualControl Control);
+/// <summary>Each country's breaker handles: the registry's pipeline reports its state here, and /ops closes it by hand.</summary>
+public sealed class BureauCircuits
+{
+    private readonly FrozenDictionary<string, Circuit> byCountry =
+        CountryRegistry.All.ToFrozenDictionary(policy => policy.Code, _ => new Circuit(new CircuitBreakerStateProvider(), new CircuitBreakerManualControl()),
+            StringComparer.OrdinalIgnoreCase);
+
+    public Circuit For(ICountryPolicy policy) => byCountry[policy.Code];
+
+    public sealed record Circuit(CircuitBreakerStateProvider State, CircuitBreakerManualControl Control);
 }

@@ -89,6 +89,26 @@ public sealed class ObservabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failing_bureau_shows_in_Pollys_own_metrics_and_event_logs_without_the_reports_figures_or_the_document()
+    {
+        app.Services.GetRequiredService<CreditDesk.Infrastructure.Bureaus.BureauFaultSettings>().Set("CO", new(TimeSpan.Zero, 1.0));
+        var document = ApplicationTestData.NextCedula();
+
+        await SubmitAndWaitAsync("Retry Watcher", document);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var metrics = (await http.GetStringAsync("metrics")).Split('\n');
+
+        Assert.Contains(metrics, line => line.StartsWith("resilience_polly_strategy_events_total{", StringComparison.Ordinal)
+            && line.Contains("event_name=\"OnRetry\"", StringComparison.Ordinal) && line.Contains("pipeline_name=\"CO\"", StringComparison.Ordinal));
+        Assert.Contains(metrics, line => line.StartsWith("resilience_polly_strategy_events_total{", StringComparison.Ordinal)
+            && line.Contains("event_name=\"OnFallback\"", StringComparison.Ordinal));
+        var written = logs.Text();
+        Assert.Contains("OnRetry", written, StringComparison.Ordinal);
+        Assert.DoesNotContain(document, written, StringComparison.Ordinal);
+        Assert.DoesNotContain("MonthlyObligations", written, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_refuse_an_address_outside_the_allowed_networks()
     {
         await using var guarded = new AppHost(database.ConnectionString, new Dictionary<string, string?> { ["Metrics:AllowedNetworks:0"] = "10.0.0.0/8" });
