@@ -53,6 +53,7 @@ public static class Extensions
         services.AddSingleton<ApplicationSubmission>();
         services.AddSingleton<StatusChanges>();
         services.AddSingleton<ApplicationQueries>();
+        services.AddSingleton<ReviewWork>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<BankConfirmations>();

@@ -105,6 +105,7 @@ public static class Extensions
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapOpenApi();
         app.MapApplicationsApi();
+        app.MapReviewApi();
         app.MapWebhooksApi();
         app.MapCountriesApi();
         app.MapApiKeysApi();

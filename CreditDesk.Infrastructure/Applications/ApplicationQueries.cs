@@ -21,12 +21,20 @@ public sealed record ApplicationFilter(
     DateTimeOffset? CreatedTo = null,
     decimal? MinAmount = null,
     decimal? MaxAmount = null,
-    string? Search = null);
+    string? Search = null,
+    string? AssignedTo = null)
+{
+    /// <summary><see cref="AssignedTo"/> for the review queue's applications nobody holds.</summary>
+    public const string NoOne = "none";
+}
 
 public sealed record ApplicationSummary(
     Guid Id, string Reference, string Country, string Currency, string Status, decimal Amount, decimal MonthlyIncome, int TermMonths,
-    int? RiskScore, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DecidedAt)
+    int? RiskScore, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DecidedAt, string? AssignedTo = null)
 {
+    /// <summary>How long it has waited in its status (its last change); for an application under review, its age in review.</summary>
+    public TimeSpan Waiting(DateTimeOffset now) => now - UpdatedAt;
+
     public decimal EstimatedMonthlyPayment => new LoanRequest(Amount, MonthlyIncome, TermMonths).EstimatedMonthlyPayment;
 }
 
@@ -78,6 +86,8 @@ public enum ApplicationOrder
     AmountLowest,
     RiskHighest,
     RiskLowest,
+    /// <summary>Longest in its status first: the review queue's order, oldest work first.</summary>
+    LongestWaiting,
 }
 
 /// <summary>
@@ -89,7 +99,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
     public const int MaxPageSize = 200;
     /// <summary>The columns of a list row (benchmarks time the same SQL).</summary>
     public const string SummaryColumns =
-        "id, reference, country, currency, status, requested_amount, monthly_income, term_months, risk_score, created_at, updated_at, decided_at";
+        "id, reference, country, currency, status, requested_amount, monthly_income, term_months, risk_score, created_at, updated_at, decided_at, assigned_to";
 
     /// <summary>Newest first, continuing after an API cursor (the order the API offers).</summary>
     public async Task<ApplicationPage> ListAsync(Caller caller, ApplicationFilter filter, int limit, PageCursor? after, CancellationToken cancellationToken)
@@ -110,6 +120,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
     {
         ApplicationOrder.AmountHighest or ApplicationOrder.AmountLowest => row.Amount,
         ApplicationOrder.RiskHighest or ApplicationOrder.RiskLowest => row.RiskScore ?? -1,
+        ApplicationOrder.LongestWaiting => row.UpdatedAt,
         _ => row.CreatedAt,
     };
 
@@ -124,6 +135,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
             ApplicationOrder.AmountLowest => ("requested_amount", false),
             ApplicationOrder.RiskHighest => ("COALESCE(risk_score, -1)", true),
             ApplicationOrder.RiskLowest => ("COALESCE(risk_score, -1)", false),
+            ApplicationOrder.LongestWaiting => ("updated_at", false),
             _ => ("created_at", true),
         };
         var direction = descending ? "DESC" : "ASC";
@@ -233,11 +245,11 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
             return null;
         }
         var summary = ReadSummary(reader);
-        var keyId = reader.GetString(12);
-        var fullName = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(13));
-        var document = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(14));
-        var rules = reader.IsDBNull(15) ? [] : JsonSerializer.Deserialize<List<RuleResult>>(reader.GetString(15), Json.Options) ?? [];
-        var bureau = reader.IsDBNull(16) ? null : JsonSerializer.Deserialize<BureauReport>(reader.GetString(16), Json.Options);
+        var keyId = reader.GetString(13);
+        var fullName = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(14));
+        var document = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(15));
+        var rules = reader.IsDBNull(16) ? [] : JsonSerializer.Deserialize<List<RuleResult>>(reader.GetString(16), Json.Options) ?? [];
+        var bureau = reader.IsDBNull(17) ? null : JsonSerializer.Deserialize<BureauReport>(reader.GetString(17), Json.Options);
         return new ApplicationDetail(summary, fullName, caller.IsAdmin ? document : DocumentText.Mask(document), !caller.IsAdmin, rules, bureau);
     }
 
@@ -331,6 +343,15 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
             var (condition, name, value) = SearchCondition(filter.Search);
             Add(condition, name, value);
         }
+        // The review queue: applications under review, held by someone or by no one.
+        if (filter.AssignedTo == ApplicationFilter.NoOne)
+        {
+            where.Add("status = 'UNDER_REVIEW' AND assigned_to IS NULL");
+        }
+        else if (filter.AssignedTo is { } assignee)
+        {
+            Add("status = 'UNDER_REVIEW' AND assigned_to = @assignee", "assignee", assignee);
+        }
         return where;
     }
 
@@ -367,5 +388,5 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
     private static ApplicationSummary ReadSummary(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetDecimal(5),
         reader.GetDecimal(6), reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetInt32(8), reader.GetFieldValue<DateTimeOffset>(9),
-        reader.GetFieldValue<DateTimeOffset>(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
+        reader.GetFieldValue<DateTimeOffset>(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11), reader.IsDBNull(12) ? null : reader.GetString(12));
 }

@@ -2,8 +2,20 @@ using System.Threading.Channels;
 
 namespace CreditDesk.Infrastructure.Events;
 
-/// <summary>A status change as every node hears it: no personal data, just enough to re-render a row.</summary>
-public sealed record ApplicationChanged(Guid Id, string Country, string Status, string? PreviousStatus, DateTimeOffset UpdatedAt, int? RiskScore = null);
+/// <summary>
+/// A change to an application as every node hears it: no personal data, just enough to re-render a row. <see cref="What"/>
+/// says what changed: its status (or its arrival, when <see cref="PreviousStatus"/> is null), its assignee, or its notes.
+/// </summary>
+public sealed record ApplicationChanged(
+    Guid Id, string Country, string Status, string? PreviousStatus, DateTimeOffset UpdatedAt, int? RiskScore = null, string? AssignedTo = null,
+    string What = ApplicationChanged.StatusChange)
+{
+    public const string StatusChange = "status";
+    public const string AssignmentChange = "assignment";
+    public const string NoteChange = "note";
+
+    public bool IsStatusChange => What == StatusChange;
+}
 
 /// <summary>
 /// In-process fan-out of application events to subscribers (Blazor circuits, tests). Each subscriber has its own

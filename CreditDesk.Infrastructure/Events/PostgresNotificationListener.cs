@@ -92,13 +92,13 @@ public sealed partial class PostgresNotificationListener(
     private async Task ResynchroniseAsync(NpgsqlConnection connection, DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT id, country, status, updated_at, risk_score FROM credit_applications WHERE updated_at >= @since ORDER BY updated_at", connection);
+            "SELECT id, country, status, updated_at, risk_score, assigned_to FROM credit_applications WHERE updated_at >= @since ORDER BY updated_at", connection);
         command.Parameters.AddWithValue("since", since);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             hub.Publish(new ApplicationChanged(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), null, reader.GetFieldValue<DateTimeOffset>(3),
-                reader.IsDBNull(4) ? null : reader.GetInt32(4)));
+                reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
         wakeup.Signal();
     }

@@ -22,5 +22,8 @@ public sealed class ApplicationRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
+    /// <summary>The officer or admin working the application under review (a user id), if anyone is.</summary>
+    public string? AssignedTo { get; set; }
+    public DateTimeOffset? AssignedAt { get; set; }
     public uint Version { get; set; }
 }

@@ -14,7 +14,7 @@ public sealed class PiiKeyRotation(NpgsqlDataSource dataSource, PiiCipher cipher
         var total = 0;
         while (true)
         {
-            var rotated = await RotateBatchAsync(batchSize, cancellationToken);
+            var rotated = await RotateBatchAsync(batchSize, cancellationToken) + await RotateNotesAsync(batchSize, cancellationToken);
             total += rotated;
             if (rotated == 0)
             {
@@ -59,5 +59,35 @@ public sealed class PiiKeyRotation(NpgsqlDataSource dataSource, PiiCipher cipher
         }
         await transaction.CommitAsync(cancellationToken);
         return rows.Count;
+    }
+
+    /// <summary>Review notes, the same way: a batch locked with SKIP LOCKED, re-encrypted with the active key.</summary>
+    private async Task<int> RotateNotesAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var notes = new List<(Guid Id, string Text)>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT id, pii_key_id, text_cipher FROM application_notes WHERE pii_key_id <> @active LIMIT @batch FOR UPDATE SKIP LOCKED", connection, transaction))
+        {
+            select.Parameters.AddWithValue("active", cipher.ActiveKeyId);
+            select.Parameters.AddWithValue("batch", batchSize);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                notes.Add((reader.GetGuid(0), cipher.Decrypt(reader.GetString(1), reader.GetFieldValue<byte[]>(2))));
+            }
+        }
+        foreach (var (id, text) in notes)
+        {
+            var encrypted = cipher.Encrypt(text);
+            await using var update = new NpgsqlCommand("UPDATE application_notes SET text_cipher = @text, pii_key_id = @key WHERE id = @id", connection, transaction);
+            update.Parameters.AddWithValue("text", encrypted.Data);
+            update.Parameters.AddWithValue("key", encrypted.KeyId);
+            update.Parameters.AddWithValue("id", id);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return notes.Count;
     }
 }

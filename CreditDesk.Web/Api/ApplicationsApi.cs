@@ -139,11 +139,17 @@ public static partial class ApplicationsApi
     [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to an idempotent create could not be stored; the key stays claimed")]
     private static partial void AnswerNotStored(ILogger logger, Exception exception);
 
-    private static async Task<Ok<ApplicationListResponse>> ListAsync(
+    private static async Task<Results<Ok<ApplicationListResponse>, ProblemHttpResult>> ListAsync(
         SignedIn signedIn, [AsParameters] ApplicationListQuery query, ApplicationQueries queries, CancellationToken cancellationToken)
     {
         var caller = signedIn.Caller;
-        var page = await queries.ListAsync(caller, new ApplicationFilter(query.Country, query.Status, Search: query.Q), query.PageSize, query.After, cancellationToken);
+        if (query.AssignedTo is not null && caller.IsApplicant)
+        {
+            return ApiProblems.Forbidden("The review queue is for staff.");
+        }
+        var assignedTo = query.AssignedTo == AssignmentRequest.Me ? caller.Id : query.AssignedTo;
+        var page = await queries.ListAsync(caller, new ApplicationFilter(query.Country, query.Status, Search: query.Q, AssignedTo: assignedTo),
+            query.PageSize, query.After, cancellationToken);
         var items = page.Items.Select(item => caller.IsApplicant ? ApplicantResponses.Application(item) : ApplicationResponse.From(item)).ToList();
         return TypedResults.Ok(new ApplicationListResponse(items, page.Next?.Encode()));
     }

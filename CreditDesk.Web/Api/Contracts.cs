@@ -33,11 +33,12 @@ public sealed record ApplicationResponse(
     Guid Id, string Reference, string Country, string Currency, string Status, string Amount, string MonthlyIncome, int TermMonths,
     string EstimatedMonthlyPayment, int? RiskScore, DateTime CreatedAt, DateTime UpdatedAt, DateTime? DecidedAt,
     string? FullName = null, string? Document = null, bool? DocumentMasked = null,
-    IReadOnlyList<RuleResponse>? Rules = null, BureauResponse? Bureau = null)
+    IReadOnlyList<RuleResponse>? Rules = null, BureauResponse? Bureau = null, string? AssignedTo = null)
 {
     public static ApplicationResponse From(ApplicationSummary s) => new(
         s.Id, s.Reference, s.Country, s.Currency, s.Status, WireMoney.Format(s.Amount), WireMoney.Format(s.MonthlyIncome), s.TermMonths,
-        WireMoney.Format(s.EstimatedMonthlyPayment), s.RiskScore, s.CreatedAt.UtcDateTime, s.UpdatedAt.UtcDateTime, s.DecidedAt?.UtcDateTime);
+        WireMoney.Format(s.EstimatedMonthlyPayment), s.RiskScore, s.CreatedAt.UtcDateTime, s.UpdatedAt.UtcDateTime, s.DecidedAt?.UtcDateTime,
+        AssignedTo: s.AssignedTo);
 
     public static ApplicationResponse From(ApplicationDetail d) => From(d.Summary) with
     {
@@ -55,7 +56,7 @@ public sealed record ApplicationResponse(
 /// <summary>What an applicant's own application looks like over the API: no risk score, rules or bureau data.</summary>
 public static class ApplicantResponses
 {
-    public static ApplicationResponse Application(ApplicationSummary summary) => ApplicationResponse.From(summary with { RiskScore = null });
+    public static ApplicationResponse Application(ApplicationSummary summary) => ApplicationResponse.From(summary with { RiskScore = null, AssignedTo = null });
 
     public static ApplicationResponse Application(ApplicationDetail detail) =>
         Application(detail.Summary) with { FullName = detail.FullName, Document = Domain.Documents.DocumentText.Mask(detail.Document), DocumentMasked = true };

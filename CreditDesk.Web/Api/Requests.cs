@@ -4,6 +4,7 @@ using CreditDesk.Domain.Countries;
 using CreditDesk.Infrastructure.Access;
 using CreditDesk.Infrastructure.Applications;
 using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CreditDesk.Web.Api;
 
@@ -52,7 +53,8 @@ public sealed class ApiKeyRequestValidator : AbstractValidator<ApiKeyRequest>
 }
 
 /// <summary><c>GET /api/v1/applications</c>'s query. Kept as text so "limit=abc" is a field error (422), not an unreadable request.</summary>
-public sealed record ApplicationListQuery(string? Country, string? Status, string? Limit, string? Cursor, string? Q)
+public sealed record ApplicationListQuery(
+    string? Country, string? Status, string? Limit, string? Cursor, string? Q, [property: FromQuery(Name = "assigned_to")] string? AssignedTo)
 {
     public const int DefaultPageSize = 50;
     public const int MaxSearchLength = 64;
@@ -75,6 +77,7 @@ public sealed class ApplicationListQueryValidator : AbstractValidator<Applicatio
             .WithMessage($"Limit must be a whole number from 1 to {ApplicationQueries.MaxPageSize}.").OverridePropertyName("limit");
         RuleFor(query => query.Cursor).Must(cursor => PageCursor.TryDecode(cursor, out _))
             .WithMessage("The cursor is not one this API returned.").OverridePropertyName("cursor");
+        RuleFor(query => query.AssignedTo).MaximumLength(64).WithMessage("assigned_to is \"me\", \"none\" or a user id.").OverridePropertyName("assigned_to");
         RuleFor(query => query.Q).MaximumLength(ApplicationListQuery.MaxSearchLength)
             .WithMessage($"A search has at most {ApplicationListQuery.MaxSearchLength} characters: a reference, an id or an identity document.")
             .OverridePropertyName("q");

@@ -84,6 +84,15 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("applicant_user_id");
 
+                    b.Property<DateTimeOffset?>("AssignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assigned_at");
+
+                    b.Property<string>("AssignedTo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("assigned_to");
+
                     b.Property<string>("BureauReport")
                         .HasColumnType("jsonb")
                         .HasColumnName("bureau_report");
@@ -175,7 +184,53 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                     b.HasIndex("Reference")
                         .IsUnique();
 
+                    b.HasIndex("AssignedTo", "UpdatedAt")
+                        .HasDatabaseName("ix_credit_applications_review_queue")
+                        .HasFilter("status = 'UNDER_REVIEW'");
+
                     b.ToTable("credit_applications", (string)null);
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.AssignmentRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("actor_id");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("application_id");
+
+                    b.Property<string>("Assignee")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("assignee");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId")
+                        .HasDatabaseName("ix_application_assignments_application");
+
+                    b.ToTable("application_assignments", (string)null);
                 });
 
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.AuditEntryRecord", b =>
@@ -310,6 +365,50 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                     b.HasKey("Key");
 
                     b.ToTable("idempotency_keys", (string)null);
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.NoteRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("application_id");
+
+                    b.Property<string>("AuthorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("author_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("EditedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("edited_at");
+
+                    b.Property<string>("PiiKeyId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("pii_key_id");
+
+                    b.Property<byte[]>("TextCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("text_cipher");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId", "CreatedAt")
+                        .HasDatabaseName("ix_application_notes_application");
+
+                    b.ToTable("application_notes", (string)null);
                 });
 
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.OutboxRecord", b =>
@@ -652,6 +751,15 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                     b.ToTable("identity_user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.AssignmentRecord", b =>
+                {
+                    b.HasOne("CreditDesk.Infrastructure.Persistence.ApplicationRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.AuditEntryRecord", b =>
                 {
                     b.HasOne("CreditDesk.Infrastructure.Persistence.ApplicationRecord", null)
@@ -662,6 +770,15 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                 });
 
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.DeadLetterRecord", b =>
+                {
+                    b.HasOne("CreditDesk.Infrastructure.Persistence.ApplicationRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.NoteRecord", b =>
                 {
                     b.HasOne("CreditDesk.Infrastructure.Persistence.ApplicationRecord", null)
                         .WithMany()

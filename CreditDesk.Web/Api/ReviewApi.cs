@@ -1,0 +1,103 @@
+using CreditDesk.Infrastructure.Applications;
+using CreditDesk.Web.Security;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreditDesk.Web.Api;
+
+/// <summary>
+/// Review work on <c>/api/v1/applications/{id}</c> (officers and admins): who holds an application under review
+/// (<c>assignment</c>) and review notes (<c>notes</c>). Applicants never reach these.
+/// </summary>
+public static class ReviewApi
+{
+    private const int BodyLimit = 32 * 1024;
+
+    public static RouteGroupBuilder MapReviewApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/applications/{id:guid}").RequireAuthorization(Policies.Staff).WithTags("Review")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
+        group.MapPost("assignment", AssignAsync).Validated<AssignmentRequest>().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("assignment", ReleaseAsync).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("notes", NotesAsync);
+        group.MapPost("notes", AddNoteAsync).Validated<NoteRequest>();
+        group.MapPatch("notes/{noteId:guid}", EditNoteAsync).Validated<NoteRequest>().ProducesProblem(StatusCodes.Status409Conflict);
+        return group;
+    }
+
+    /// <summary><c>{"assignee": "me"}</c> claims it; an admin gives a staff member's user id.</summary>
+    private static async Task<Results<Ok<AssignmentResponse>, ProblemHttpResult>> AssignAsync(
+        Guid id, SignedIn signedIn, AssignmentRequest request, ReviewWork review, CancellationToken cancellationToken)
+    {
+        var assignee = request.Assignee == AssignmentRequest.Me ? signedIn.Caller.Id : request.Assignee!;
+        return Answer(id, await review.AssignAsync(id, signedIn.Caller, assignee, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<AssignmentResponse>, ProblemHttpResult>> ReleaseAsync(
+        Guid id, SignedIn signedIn, ReviewWork review, CancellationToken cancellationToken) =>
+        Answer(id, await review.ReleaseAsync(id, signedIn.Caller, cancellationToken));
+
+    private static Results<Ok<AssignmentResponse>, ProblemHttpResult> Answer(Guid id, AssignmentResult result) => result switch
+    {
+        AssignmentResult.Done done => TypedResults.Ok(new AssignmentResponse(id, done.Assignee)),
+        AssignmentResult.NotFound => ApiProblems.NotFound($"Application {id}"),
+        AssignmentResult.NotUnderReview other => ApiProblems.Conflict("not_under_review", $"Only applications under review are assigned; this one is {other.Status}."),
+        AssignmentResult.HeldByOther => ApiProblems.Conflict("already_assigned", "Someone else is working on this application; an admin can reassign it."),
+        AssignmentResult.UnknownAssignee => ApiProblems.Validation(new Dictionary<string, string[]> { ["assignee"] = ["Not an officer or admin of this desk."] }),
+        AssignmentResult.NotAllowed refused => ApiProblems.Forbidden(refused.Detail),
+        _ => throw new InvalidOperationException("Unknown assignment result."),
+    };
+
+    private static async Task<Results<Ok<List<NoteResponse>>, ProblemHttpResult>> NotesAsync(
+        Guid id, SignedIn signedIn, ApplicationQueries queries, ReviewWork review, CancellationToken cancellationToken) =>
+        await queries.GetSummaryAsync(signedIn.Caller, id, cancellationToken) is null
+            ? ApiProblems.NotFound($"Application {id}")
+            : TypedResults.Ok((await review.NotesAsync(id, cancellationToken)).Select(NoteResponse.From).ToList());
+
+    private static async Task<Results<Created<NoteResponse>, ProblemHttpResult>> AddNoteAsync(
+        Guid id, SignedIn signedIn, NoteRequest request, ReviewWork review, CancellationToken cancellationToken) =>
+        await review.AddNoteAsync(id, signedIn.Caller, request.Text!, cancellationToken) is { } note
+            ? TypedResults.Created($"/api/v1/applications/{id}/notes/{note.Id}", NoteResponse.From(note))
+            : ApiProblems.NotFound($"Application {id}");
+
+    private static async Task<Results<Ok<NoteResponse>, ProblemHttpResult>> EditNoteAsync(
+        Guid id, Guid noteId, SignedIn signedIn, NoteRequest request, ReviewWork review, CancellationToken cancellationToken) =>
+        await review.EditNoteAsync(id, noteId, signedIn.Caller, request.Text!, cancellationToken) switch
+        {
+            NoteResult.Written written => TypedResults.Ok(NoteResponse.From(written.Note)),
+            NoteResult.Locked locked => ApiProblems.Conflict("note_locked", locked.Detail),
+            _ => ApiProblems.NotFound($"Note {noteId}"),
+        };
+}
+
+/// <summary><c>POST /api/v1/applications/{id}/assignment</c>: "me", or (admins) a staff member's user id.</summary>
+public sealed record AssignmentRequest(string? Assignee)
+{
+    public const string Me = "me";
+}
+
+public sealed class AssignmentRequestValidator : AbstractValidator<AssignmentRequest>
+{
+    public AssignmentRequestValidator() =>
+        RuleFor(request => request.Assignee).Must(assignee => !string.IsNullOrWhiteSpace(assignee))
+            .WithMessage("Say \"me\" or give a staff member's user id.")
+            .StorableText(64, "A user id has at most 64 characters.").OverridePropertyName("assignee");
+}
+
+public sealed record AssignmentResponse(Guid ApplicationId, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? AssignedTo);
+
+/// <summary><c>POST</c> and <c>PATCH /api/v1/applications/{id}/notes</c>.</summary>
+public sealed record NoteRequest(string? Text);
+
+public sealed class NoteRequestValidator : AbstractValidator<NoteRequest>
+{
+    public NoteRequestValidator() =>
+        RuleFor(request => request.Text).Must(text => !string.IsNullOrWhiteSpace(text)).WithMessage("A note needs some text.")
+            .StorableText(ReviewWork.MaxNoteLength, $"A note has at most {ReviewWork.MaxNoteLength} characters.").OverridePropertyName("text");
+}
+
+public sealed record NoteResponse(Guid Id, string AuthorId, string Text, DateTime CreatedAt, DateTime? EditedAt)
+{
+    public static NoteResponse From(ReviewNote note) => new(note.Id, note.AuthorId, note.Text, note.CreatedAt.UtcDateTime, note.EditedAt?.UtcDateTime);
+}
