@@ -21,6 +21,7 @@ public sealed class ApplicationsScreenTests : DeskComponentContextWithDatabase
         Services.AddSingleton(Node.Get<ApplicationQueries>());
         Services.AddSingleton(Node.Get<ApplicationEventHub>());
         Services.AddSingleton(Node.Get<StatusChanges>());
+        Services.AddSingleton(Node.Get<ReviewWork>());
         Services.AddScoped<CircuitLiveUpdates>();
         Services.AddScoped<ApplicationsDesk>();
         Services.AddScoped<CurrentCaller>();

@@ -12,16 +12,21 @@ namespace CreditDesk.Web.Components.Applications;
 /// <summary>The filters of the applications screen, as they travel in its query string (shareable, survive a reload).</summary>
 public sealed record DeskFilters(
     string? Country = null, string? Status = null, DateOnly? From = null, DateOnly? To = null,
-    decimal? MinAmount = null, decimal? MaxAmount = null, string? Search = null)
+    decimal? MinAmount = null, decimal? MaxAmount = null, string? Search = null, string? Queue = null)
 {
-    public static DeskFilters FromQuery(string? country, string? status, string? from, string? to, string? min, string? max, string? search) => new(
+    /// <summary>The review queue's views: what I hold, and what nobody holds (both only applications under review).</summary>
+    public const string MyQueue = "mine";
+    public const string Unassigned = "none";
+
+    public static DeskFilters FromQuery(string? country, string? status, string? from, string? to, string? min, string? max, string? search, string? queue = null) => new(
         CountryRegistry.TryGet(country, out var policy) ? policy.Code : null,
         ApplicationStatusCodes.TryParse(status, out var parsed) ? parsed.ToCode() : null,
         DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var f) ? f : null,
         DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : null,
         decimal.TryParse(min, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var low) ? low : null,
         decimal.TryParse(max, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var high) ? high : null,
-        string.IsNullOrWhiteSpace(search) ? null : search.Trim());
+        string.IsNullOrWhiteSpace(search) ? null : search.Trim(),
+        queue is MyQueue or Unassigned ? queue : null);
 
     /// <summary>The applications page's address with these filters (empty ones left out).</summary>
     public string ToUri(string path)
@@ -35,6 +40,7 @@ public sealed record DeskFilters(
             ["min"] = MinAmount?.ToString(CultureInfo.InvariantCulture),
             ["max"] = MaxAmount?.ToString(CultureInfo.InvariantCulture),
             ["q"] = Search,
+            ["queue"] = Queue,
         };
         return QueryHelpers.AddQueryString(path, query.Where(p => p.Value is not null));
     }
@@ -42,15 +48,21 @@ public sealed record DeskFilters(
     /// <summary>Amounts only compare within one currency: without a country they are not applied.</summary>
     public bool AmountsApply => Country is not null;
 
-    public ApplicationFilter ToQuery() => new(Country, Status,
+    public ApplicationFilter ToQuery(Caller? caller = null) => new(Country, Status,
         From is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
         To is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
-        AmountsApply ? MinAmount : null, AmountsApply ? MaxAmount : null, Search);
+        AmountsApply ? MinAmount : null, AmountsApply ? MaxAmount : null, Search,
+        Queue switch
+        {
+            MyQueue => caller?.Id ?? ApplicationFilter.NoOne,
+            Unassigned => ApplicationFilter.NoOne,
+            _ => null,
+        });
 
     /// <summary>Whether a new application announced live belongs on the list as filtered (dates, amounts and search need the row).</summary>
     public bool Admits(ApplicationChanged change) =>
         (Country is null || change.Country == Country) && (Status is null || change.Status == Status)
-        && From is null && To is null && (!AmountsApply || (MinAmount is null && MaxAmount is null)) && Search is null;
+        && From is null && To is null && (!AmountsApply || (MinAmount is null && MaxAmount is null)) && Search is null && Queue is null;
 }
 
 /// <summary>
@@ -58,8 +70,13 @@ public sealed record DeskFilters(
 /// status, rows that changed live (their new status shown in place and briefly highlighted) and how many new ones
 /// arrived while the officer was on a later page. Components render from it; it listens once for the whole screen.
 /// </summary>
-public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpdates live, TimeProvider clock) : IAsyncDisposable
+public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork review, CircuitLiveUpdates live, TimeProvider clock) : IAsyncDisposable
 {
+    private IReadOnlyDictionary<string, string> staffNames = new Dictionary<string, string>();
+
+    /// <summary>How a staff member is shown (their e-mail); an id the desk does not know (an API key's) as it is.</summary>
+    public string StaffName(string userId) => staffNames.GetValueOrDefault(userId, userId);
+
     public static readonly TimeSpan FlashFor = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CountsEvery = TimeSpan.FromSeconds(1);
 
@@ -99,6 +116,10 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
         Caller = caller;
         this.dispatch = dispatch;
         listening ??= live.Listen(OnLiveAsync);
+        if (!caller.IsApplicant)
+        {
+            staffNames = (await review.StaffAsync(CancellationToken.None)).ToDictionary(member => member.Id, member => member.Name);
+        }
         await RefreshCountsAsync(force: true);
     }
 
@@ -130,7 +151,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
                 (pageSize, this.order) = (size, order);
                 ResetCursors();
             }
-            var filter = Filters.ToQuery();
+            var filter = Filters.ToQuery(caller);
             var known = cursors.Keys.Where(k => k <= page).Max();
             for (var index = known; index < page; index++)
             {
@@ -168,7 +189,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
     /// <summary>The row as it is now: the status, time and risk score of a live change that arrived after the page was read.</summary>
     public ApplicationSummary Current(ApplicationSummary row) =>
         liveChanges.TryGetValue(row.Id, out var change) && change.UpdatedAt >= row.UpdatedAt
-            ? row with { Status = change.Status, UpdatedAt = change.UpdatedAt, RiskScore = change.RiskScore ?? row.RiskScore }
+            ? row with { Status = change.Status, UpdatedAt = change.UpdatedAt, RiskScore = change.RiskScore ?? row.RiskScore, AssignedTo = change.AssignedTo }
             : row;
 
     public bool IsFlashing(Guid id) => flashing.TryGetValue(id, out var since) && clock.GetUtcNow() - since < FlashFor;
@@ -189,6 +210,11 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
         var reloadFirstPage = false;
         foreach (var change in batch)
         {
+            // A note changes nothing a row shows; an open detail listens for it itself.
+            if (change.What == ApplicationChanged.NoteChange)
+            {
+                continue;
+            }
             if (change.PreviousStatus is null)
             {
                 if (Filters.Admits(change))
@@ -254,7 +280,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, CircuitLiveUpda
         countsAt = clock.GetUtcNow();
         try
         {
-            Counts = await queries.CountByStatusAsync(caller, Filters.ToQuery(), CancellationToken.None);
+            Counts = await queries.CountByStatusAsync(caller, Filters.ToQuery(caller), CancellationToken.None);
         }
         catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
         {
