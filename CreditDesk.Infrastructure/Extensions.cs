@@ -54,6 +54,10 @@ public static class Extensions
         services.AddSingleton<StatusChanges>();
         services.AddSingleton<ApplicationQueries>();
         services.AddSingleton<ReviewWork>();
+        services.Configure<ApprovalOptions>(configuration.GetSection(ApprovalOptions.Section));
+        services.AddSingleton<FourEyes>();
+        services.AddSingleton<Proposals>();
+        services.AddSingleton<SupportingDocuments>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<BankConfirmations>();

@@ -106,6 +106,7 @@ public static class Extensions
         app.MapOpenApi();
         app.MapApplicationsApi();
         app.MapReviewApi();
+        app.MapDocumentsApi();
         app.MapWebhooksApi();
         app.MapCountriesApi();
         app.MapApiKeysApi();

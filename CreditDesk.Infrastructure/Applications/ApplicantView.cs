@@ -10,14 +10,42 @@ public sealed record ApplicantStep(DateTimeOffset OccurredAt, string Status, str
 /// (staff reasons are for the file; a message meant for the applicant is a separate thing). Its words are keys of the
 /// screens' texts (DeskText), so each applicant reads them in their own language.
 /// </summary>
-public sealed record ApplicantView(ApplicationSummary Summary, string StatusText, string NextSteps, IReadOnlyList<ApplicantStep> History, IReadOnlyList<string> BankEvents)
+public sealed record ApplicantView(
+    ApplicationSummary Summary, string StatusText, string NextSteps, IReadOnlyList<ApplicantStep> History, IReadOnlyList<string> BankEvents,
+    IReadOnlyList<string> Reasons)
 {
-    public static ApplicantView From(ApplicationSummary summary, IReadOnlyList<AuditEntry> audit, IReadOnlyList<WebhookEventView> bankEvents) => new(
-        summary with { RiskScore = null },
+    /// <summary>A DeskText key: what a person does about this decision (see <see cref="HumanReviewFor"/>).</summary>
+    public string? HumanReview => HumanReviewFor(Summary.Status);
+
+    public static ApplicantView From(
+        ApplicationSummary summary, IReadOnlyList<AuditEntry> audit, IReadOnlyList<WebhookEventView> bankEvents, IReadOnlyList<Domain.Decisions.RuleResult> rules) => new(
+        summary with { RiskScore = null, AssignedTo = null },
         Describe(summary.Status),
         WhatNext(summary.Status),
         HistoryOf(audit),
-        bankEvents.Where(e => e.Outcome == "processed").Select(e => BankEventText(e.EventType)).ToList());
+        bankEvents.Where(e => e.Outcome == "processed").Select(e => BankEventText(e.EventType)).ToList(),
+        ReasonsFor(summary.Status, rules));
+
+    /// <summary>
+    /// The principal reasons (DeskText keys <c>Reason.*</c>), for a rejected application or one a person is reviewing;
+    /// none otherwise. The applicant is also told a person can review the decision (<c>Applicant.HumanReview</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ReasonsFor(string status, IReadOnlyList<Domain.Decisions.RuleResult> rules) => status switch
+    {
+        "REJECTED" => Domain.Decisions.PrincipalReasons.For(rules).Select(code => $"Reason.{code}").ToList(),
+        // Why it went to a person; sent there by hand (no rule), there is nothing more to say than the status does.
+        "UNDER_REVIEW" => Domain.Decisions.PrincipalReasons.For(rules).Where(code => code != Domain.Decisions.PrincipalReasons.DecidedOnReview)
+            .Select(code => $"Reason.{code}").ToList(),
+        _ => [],
+    };
+
+    /// <summary>What the applicant is told about a person's part: a rejection can be reviewed; a review is under way.</summary>
+    public static string? HumanReviewFor(string status) => status switch
+    {
+        "REJECTED" => "Applicant.HumanReview",
+        "UNDER_REVIEW" => "Applicant.BeingReviewed",
+        _ => null,
+    };
 
     /// <summary>The history by role, in plain words.</summary>
     public static IReadOnlyList<ApplicantStep> HistoryOf(IReadOnlyList<AuditEntry> audit) => audit.Select(Step).ToList();

@@ -22,7 +22,8 @@ public sealed record ApplicationFilter(
     decimal? MinAmount = null,
     decimal? MaxAmount = null,
     string? Search = null,
-    string? AssignedTo = null)
+    string? AssignedTo = null,
+    string? AwaitingConfirmationBy = null)
 {
     /// <summary><see cref="AssignedTo"/> for the review queue's applications nobody holds.</summary>
     public const string NoOne = "none";
@@ -41,7 +42,8 @@ public sealed record ApplicationSummary(
 public sealed record ApplicationDetail(
     ApplicationSummary Summary, string FullName, string Document, bool DocumentMasked, IReadOnlyList<RuleResult> Rules, BureauReport? Bureau);
 
-public sealed record AuditEntry(DateTimeOffset OccurredAt, string? FromStatus, string ToStatus, string Actor, string ActorId, string? Reason);
+/// <summary>One status change; <see cref="ProposedBy"/> names who proposed a four-eyes decision that <see cref="ActorId"/> confirmed.</summary>
+public sealed record AuditEntry(DateTimeOffset OccurredAt, string? FromStatus, string ToStatus, string Actor, string ActorId, string? Reason, string? ProposedBy = null);
 
 public sealed record WebhookEventView(string EventId, string EventType, string Outcome, int StatusCode, string? Error, DateTimeOffset ReceivedAt);
 
@@ -266,8 +268,8 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
         }
         await using var command = dataSource.CreateCommand(
             $"""
-            SELECT occurred_at, from_status, to_status, actor, actor_id, reason FROM (
-                SELECT id, occurred_at, from_status, to_status, actor, actor_id, reason FROM application_audit
+            SELECT occurred_at, from_status, to_status, actor, actor_id, reason, proposed_by FROM (
+                SELECT id, occurred_at, from_status, to_status, actor, actor_id, reason, proposed_by FROM application_audit
                  WHERE application_id = @id ORDER BY id DESC LIMIT {ListBound}) latest
              ORDER BY id
             """);
@@ -277,7 +279,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
         while (await reader.ReadAsync(cancellationToken))
         {
             entries.Add(new AuditEntry(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
-                reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+                reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
         return entries;
     }
@@ -351,6 +353,12 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
         else if (filter.AssignedTo is { } assignee)
         {
             Add("status = 'UNDER_REVIEW' AND assigned_to = @assignee", "assignee", assignee);
+        }
+        // Four-eyes: an open proposal someone else made, which this admin can confirm or decline.
+        if (filter.AwaitingConfirmationBy is { } confirmer)
+        {
+            Add("EXISTS (SELECT 1 FROM decision_proposals p WHERE p.application_id = credit_applications.id AND p.state = 'pending' AND p.proposed_by <> @confirmer)",
+                "confirmer", confirmer);
         }
         return where;
     }

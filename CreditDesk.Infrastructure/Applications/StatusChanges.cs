@@ -16,22 +16,27 @@ public abstract record StatusChangeResult
 
     /// <summary>Someone else changed the application between our read and our write.</summary>
     public sealed record Conflict(ApplicationStatus Current) : StatusChangeResult;
+
+    /// <summary>Above the currency's authority limit a manual decision is proposed by one person and confirmed by another admin.</summary>
+    public sealed record FourEyesRequired(decimal Limit, string Currency) : StatusChangeResult;
 }
 
 /// <summary>
 /// Manual and external status changes (admin, applicant, bank): checked against the status machine and written as a
 /// compare-and-set, so of many concurrent changes to one application exactly one wins.
 /// </summary>
-public sealed class StatusChanges(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class StatusChanges(NpgsqlDataSource dataSource, FourEyes fourEyes, TimeProvider clock)
 {
     public async Task<StatusChangeResult> ChangeAsync(
         Guid applicationId, ApplicationStatus to, Actor actor, string actorId, string? reason, CancellationToken cancellationToken,
         string? applicantUserId = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var select = new NpgsqlCommand("SELECT status, applicant_user_id FROM credit_applications WHERE id = @id", connection);
+        await using var select = new NpgsqlCommand("SELECT status, applicant_user_id, currency, requested_amount FROM credit_applications WHERE id = @id", connection);
         select.Parameters.AddWithValue("id", applicationId);
         ApplicationStatus from;
+        string currency;
+        decimal amount;
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken) || !ApplicationStatusCodes.TryParse(reader.GetString(0), out from))
@@ -43,6 +48,7 @@ public sealed class StatusChanges(NpgsqlDataSource dataSource, TimeProvider cloc
             {
                 return new StatusChangeResult.NotFound();
             }
+            (currency, amount) = (reader.GetString(2), reader.GetDecimal(3));
         }
         try
         {
@@ -51,6 +57,10 @@ public sealed class StatusChanges(NpgsqlDataSource dataSource, TimeProvider cloc
         catch (DomainException refusal)
         {
             return new StatusChangeResult.Refused(refusal.Error);
+        }
+        if (actor == Actor.Admin && fourEyes.Requires(currency, amount, to))
+        {
+            return new StatusChangeResult.FourEyesRequired(fourEyes.LimitFor(currency)!.Value, currency);
         }
         var moved = await StatusWrites.MoveAsync(connection, null, applicationId, from, to, actor, actorId, reason?.Trim(), clock.GetUtcNow(),
             cancellationToken: cancellationToken);

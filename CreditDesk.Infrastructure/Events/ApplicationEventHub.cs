@@ -4,7 +4,8 @@ namespace CreditDesk.Infrastructure.Events;
 
 /// <summary>
 /// A change to an application as every node hears it: no personal data, just enough to re-render a row. <see cref="What"/>
-/// says what changed: its status (or its arrival, when <see cref="PreviousStatus"/> is null), its assignee, or its notes.
+/// says what changed: its status (or its arrival, when <see cref="PreviousStatus"/> is null), its assignee, its notes,
+/// a four-eyes proposal, or its supporting documents.
 /// </summary>
 public sealed record ApplicationChanged(
     Guid Id, string Country, string Status, string? PreviousStatus, DateTimeOffset UpdatedAt, int? RiskScore = null, string? AssignedTo = null,
@@ -13,6 +14,8 @@ public sealed record ApplicationChanged(
     public const string StatusChange = "status";
     public const string AssignmentChange = "assignment";
     public const string NoteChange = "note";
+    public const string ProposalChange = "proposal";
+    public const string DocumentChange = "document";
 
     public bool IsStatusChange => What == StatusChange;
 }

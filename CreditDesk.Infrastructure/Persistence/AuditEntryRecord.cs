@@ -11,4 +11,6 @@ public sealed class AuditEntryRecord
     public string ActorId { get; set; } = "";
     public string? Reason { get; set; }
     public DateTimeOffset OccurredAt { get; set; }
+    /// <summary>For a four-eyes decision, who proposed it (<see cref="ActorId"/> confirmed it).</summary>
+    public string? ProposedBy { get; set; }
 }

@@ -16,14 +16,14 @@ internal static class StatusWrites
     /// is SQL (a parameter, a literal, an expression); <paramref name="applications"/> selects the ids to move.
     /// </summary>
     public static string MoveAndAudit(string applications, string from, string to, string actor, string actorId, string reason, string now,
-        string extraAssignments = "") => $"""
+        string extraAssignments = "", string proposedBy = "NULL") => $"""
         moved AS (
             UPDATE credit_applications a SET status = {to}, updated_at = {now}{extraAssignments}
              WHERE a.id IN ({applications}) AND a.status = {from}
             RETURNING a.id),
         audited AS (
-            INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at)
-            SELECT id, {from}, {to}, {actor}, {actorId}, {reason}, {now} FROM moved
+            INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at, proposed_by)
+            SELECT id, {from}, {to}, {actor}, {actorId}, {reason}, {now}, {proposedBy} FROM moved
             RETURNING application_id)
         """;
 
@@ -39,10 +39,11 @@ internal static class StatusWrites
         DateTimeOffset now,
         string extraAssignments = "",
         Action<NpgsqlParameterCollection>? addParameters = null,
+        string? proposedBy = null,
         CancellationToken cancellationToken = default)
     {
         var sql = $"""
-            WITH {MoveAndAudit("@id", "@from", "@to", "@actor", "@actor_id", "@reason", "@now", extraAssignments)}
+            WITH {MoveAndAudit("@id", "@from", "@to", "@actor", "@actor_id", "@reason", "@now", extraAssignments, proposedBy is null ? "NULL" : "@proposed_by")}
             SELECT count(*) FROM audited
             """;
         await using var command = new NpgsqlCommand(sql, connection, transaction);
@@ -53,6 +54,10 @@ internal static class StatusWrites
         command.Parameters.AddWithValue("actor_id", actorId);
         command.Parameters.AddWithValue("reason", (object?)reason ?? DBNull.Value);
         command.Parameters.AddWithValue("now", now);
+        if (proposedBy is not null)
+        {
+            command.Parameters.AddWithValue("proposed_by", proposedBy);
+        }
         addParameters?.Invoke(command.Parameters);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
     }

@@ -44,9 +44,13 @@ public sealed class PiiCipher
 
     public string ActiveKeyId { get; }
 
-    public EncryptedText Encrypt(string plaintext)
+    public EncryptedText Encrypt(string plaintext) => EncryptBytes(Encoding.UTF8.GetBytes(plaintext));
+
+    public string Decrypt(string keyId, byte[] data) => Encoding.UTF8.GetString(DecryptBytes(keyId, data));
+
+    /// <summary>AES-256-GCM with the active key: nonce, tag, ciphertext; the key id is authenticated with it.</summary>
+    public EncryptedText EncryptBytes(ReadOnlySpan<byte> plain)
     {
-        var plain = Encoding.UTF8.GetBytes(plaintext);
         var data = new byte[NonceSize + TagSize + plain.Length];
         var nonce = data.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
@@ -55,7 +59,7 @@ public sealed class PiiCipher
         return new EncryptedText(ActiveKeyId, data);
     }
 
-    public string Decrypt(string keyId, byte[] data)
+    public byte[] DecryptBytes(string keyId, byte[] data)
     {
         if (!keys.TryGetValue(keyId, out var key))
         {
@@ -68,7 +72,7 @@ public sealed class PiiCipher
         var plain = new byte[data.Length - NonceSize - TagSize];
         using var aes = new AesGcm(key, TagSize);
         aes.Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize + TagSize), data.AsSpan(NonceSize, TagSize), plain, Encoding.UTF8.GetBytes(keyId));
-        return Encoding.UTF8.GetString(plain);
+        return plain;
     }
 
     /// <summary>A keyed hash of country and normalised document: equal for the same person, useless without the key.</summary>

@@ -14,7 +14,7 @@ public sealed class PiiKeyRotation(NpgsqlDataSource dataSource, PiiCipher cipher
         var total = 0;
         while (true)
         {
-            var rotated = await RotateBatchAsync(batchSize, cancellationToken) + await RotateNotesAsync(batchSize, cancellationToken);
+            var rotated = await RotateBatchAsync(batchSize, cancellationToken) + await RotateOthersAsync(batchSize, cancellationToken);
             total += rotated;
             if (rotated == 0)
             {
@@ -61,33 +61,40 @@ public sealed class PiiKeyRotation(NpgsqlDataSource dataSource, PiiCipher cipher
         return rows.Count;
     }
 
-    /// <summary>Review notes, the same way: a batch locked with SKIP LOCKED, re-encrypted with the active key.</summary>
-    private async Task<int> RotateNotesAsync(int batchSize, CancellationToken cancellationToken)
+    /// <summary>Personal data outside the application row (review notes, document requests, uploaded files), the same way.</summary>
+    private async Task<int> RotateOthersAsync(int batchSize, CancellationToken cancellationToken) =>
+        await RotateColumnAsync("application_notes", "text_cipher", batchSize, cancellationToken)
+        + await RotateColumnAsync("document_requests", "message_cipher", batchSize, cancellationToken)
+        // Files are up to 10 MiB each: a few at a time, whatever the batch size.
+        + await RotateColumnAsync("application_documents", "content_cipher", Math.Min(batchSize, 8), cancellationToken);
+
+    /// <summary>One batch of one encrypted column (with its <c>pii_key_id</c>), locked with SKIP LOCKED and rewritten under the active key.</summary>
+    private async Task<int> RotateColumnAsync(string table, string column, int batchSize, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var notes = new List<(Guid Id, string Text)>();
+        var rows = new List<(Guid Id, byte[] Plain)>();
         await using (var select = new NpgsqlCommand(
-            "SELECT id, pii_key_id, text_cipher FROM application_notes WHERE pii_key_id <> @active LIMIT @batch FOR UPDATE SKIP LOCKED", connection, transaction))
+            $"SELECT id, pii_key_id, {column} FROM {table} WHERE pii_key_id <> @active LIMIT @batch FOR UPDATE SKIP LOCKED", connection, transaction))
         {
             select.Parameters.AddWithValue("active", cipher.ActiveKeyId);
             select.Parameters.AddWithValue("batch", batchSize);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                notes.Add((reader.GetGuid(0), cipher.Decrypt(reader.GetString(1), reader.GetFieldValue<byte[]>(2))));
+                rows.Add((reader.GetGuid(0), cipher.DecryptBytes(reader.GetString(1), reader.GetFieldValue<byte[]>(2))));
             }
         }
-        foreach (var (id, text) in notes)
+        foreach (var (id, plain) in rows)
         {
-            var encrypted = cipher.Encrypt(text);
-            await using var update = new NpgsqlCommand("UPDATE application_notes SET text_cipher = @text, pii_key_id = @key WHERE id = @id", connection, transaction);
-            update.Parameters.AddWithValue("text", encrypted.Data);
+            var encrypted = cipher.EncryptBytes(plain);
+            await using var update = new NpgsqlCommand($"UPDATE {table} SET {column} = @data, pii_key_id = @key WHERE id = @id", connection, transaction);
+            update.Parameters.AddWithValue("data", encrypted.Data);
             update.Parameters.AddWithValue("key", encrypted.KeyId);
             update.Parameters.AddWithValue("id", id);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return notes.Count;
+        return rows.Count;
     }
 }

@@ -98,7 +98,7 @@ public sealed class ApplicationProcessor(
         var moved = await StatusWrites.MoveAsync(connection, null, applicationId, ApplicationStatus.UnderReview, decision.Status, Actor.Admin, adminId,
             $"Dead letter retried: automatic decision, risk score {decision.RiskScore}", clock.GetUtcNow(),
             DecisionAssignments,
-            parameters => AddAssessment(parameters, decision, report), cancellationToken);
+            parameters => AddAssessment(parameters, decision, report), cancellationToken: cancellationToken);
         return moved ? new ScreenText("Ops.Retry.Decided", decision.Status.ToCode()) : new ScreenText("Ops.Retry.Raced");
     }
 

@@ -37,6 +37,91 @@ public sealed class ReviewWorkTests(BrowserFixture fixture) : IClassFixture<Brow
         officer.AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public async Task Above_the_limit_an_officer_proposes_an_approval_and_an_admin_confirms_it_and_both_see_it_live()
+    {
+        var id = await SeedUnderReviewAsync();
+        // COP 300 000 000: above the default four-eyes limit (COP 200 000 000).
+        await fixture.Database.ExecuteAsync($"UPDATE credit_applications SET requested_amount = 300000000 WHERE id = '{id}'");
+        await using var officer = await fixture.OpenAsync();
+        await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, $"/applications/{id}");
+        await using var admin = await fixture.OpenAsync();
+        await admin.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword, $"/applications/{id}");
+        await Expect(admin.Page.GetByTestId("app-detail")).ToHaveAttributeAsync("data-status", "UNDER_REVIEW");
+
+        await officer.ChooseAsync("status-select", "Approved");
+        await officer.Page.GetByTestId("status-reason").FillAsync("Payslips and bank statement verified");
+        await Expect(officer.Page.GetByTestId("status-apply")).ToHaveAttributeAsync("data-propose", "true");
+        await officer.Page.GetByTestId("status-apply").ClickAsync();
+        await Expect(officer.Page.GetByTestId("proposal-waiting")).ToBeVisibleAsync();
+
+        var proposal = admin.Page.GetByTestId("proposal");
+        await Expect(proposal).ToHaveAttributeAsync("data-to", "APPROVED");
+        await admin.ScreenshotAsync("detail-four-eyes-proposal");
+        await admin.Page.GetByTestId("proposal-confirm").ClickAsync();
+
+        await Expect(admin.Page.GetByTestId("app-detail")).ToHaveAttributeAsync("data-status", "APPROVED");
+        await Expect(officer.Page.GetByTestId("app-detail")).ToHaveAttributeAsync("data-status", "APPROVED");
+        await Expect(admin.Page.GetByTestId("audit-four-eyes")).ToContainTextAsync(BrowserFixture.OfficerEmail);
+        admin.AssertNoConsoleErrors();
+        officer.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Above_the_limit_an_admin_who_proposes_waits_for_another_admin_and_is_offered_no_confirm_button()
+    {
+        var id = await SeedUnderReviewAsync();
+        await fixture.Database.ExecuteAsync($"UPDATE credit_applications SET requested_amount = 300000000 WHERE id = '{id}'");
+        await using var admin = await fixture.OpenAsync();
+        await admin.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword, $"/applications/{id}");
+
+        await admin.ChooseAsync("status-select", "Rejected");
+        await admin.Page.GetByTestId("status-reason").FillAsync("Debt too high for the amount");
+        await admin.Page.GetByTestId("status-apply").ClickAsync();
+
+        await Expect(admin.Page.GetByTestId("proposal-waiting")).ToBeVisibleAsync();
+        await Expect(admin.Page.GetByTestId("proposal-confirm")).ToHaveCountAsync(0);
+        await Expect(admin.Page.GetByTestId("app-detail")).ToHaveAttributeAsync("data-status", "UNDER_REVIEW");
+        admin.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task An_officer_asks_for_a_payslip_the_applicant_sees_the_request_live_uploads_a_PDF_and_the_officer_sees_it_live()
+    {
+        var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
+        var created = await submission.SubmitAsync(Infrastructure.ApplicationTestData.Colombian(), "dev-applicant", "dev-applicant", CancellationToken.None);
+        var id = ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)created).Id;
+        await fixture.Database.ExecuteAsync(
+            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW', updated_at = now() WHERE id = '{id}'");
+        await using var applicant = await fixture.OpenAsync();
+        await applicant.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, $"/my/applications/{id}");
+        await Expect(applicant.Page.GetByTestId("documents-empty")).ToBeVisibleAsync();
+        // Sent to a person by hand, not by a rule: no reasons to list, the status says a person is looking.
+        await Expect(applicant.Page.GetByTestId("my-application-reasons")).ToHaveCountAsync(0);
+
+        await using var officer = await fixture.OpenAsync();
+        await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, $"/applications/{id}");
+        await officer.ChooseAsync("document-request-kind", "Payslip");
+        await officer.Page.GetByTestId("document-request-message").FillAsync("Your last three payslips, please");
+        await officer.Page.GetByTestId("document-request-send").ClickAsync();
+
+        await Expect(applicant.Page.GetByTestId("document-request")).ToContainTextAsync("Your last three payslips, please");
+        await applicant.ChooseAsync("document-kind", "Payslip");
+        await applicant.Page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "payslip-october.pdf", MimeType = "application/pdf", Buffer = System.Text.Encoding.ASCII.GetBytes("%PDF-1.7\n% a payslip\n%%EOF\n"),
+        });
+        await Expect(applicant.Page.GetByTestId("document")).ToHaveAttributeAsync("data-kind", "payslip");
+        await Expect(applicant.Page.GetByTestId("document-request")).ToHaveCountAsync(0);
+        await applicant.ScreenshotAsync("my-application-documents");
+
+        await Expect(officer.Page.GetByTestId("document")).ToHaveAttributeAsync("data-verified", "false");
+        await officer.Page.GetByTestId("document-verify").ClickAsync();
+        await Expect(applicant.Page.GetByTestId("document")).ToHaveAttributeAsync("data-verified", "true");
+        applicant.AssertNoConsoleErrors();
+        officer.AssertNoConsoleErrors();
+    }
+
     private async Task<Guid> SeedUnderReviewAsync()
     {
         var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;

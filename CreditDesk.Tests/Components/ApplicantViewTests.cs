@@ -16,7 +16,33 @@ public sealed class ApplicantViewTests : DeskComponentContext
             new AuditEntry(At, "VALIDATING", "UNDER_REVIEW", "system", "node-7f3a", "risk_score ≥ 70; amount > 20000"),
             new AuditEntry(At, "UNDER_REVIEW", "REJECTED", "admin", "dev-admin", "Payslips look forged, call compliance"),
         ],
-        [new WebhookEventView("evt-1", "account.verified", "processed", 200, null, At), new WebhookEventView("evt-2", "disbursement.failed", "rejected", 422, "invalid transition", At)]);
+        [new WebhookEventView("evt-1", "account.verified", "processed", 200, null, At), new WebhookEventView("evt-2", "disbursement.failed", "rejected", 422, "invalid transition", At)],
+        [
+            new CreditDesk.Domain.Decisions.RuleResult("minimum_income", CreditDesk.Domain.Decisions.RuleSeverity.Reject, CreditDesk.Domain.Decisions.RuleOutcome.Passed, 4_500m, CreditDesk.Domain.Decisions.FailsWhen.Below, 1_200m, "Monthly income below the minimum"),
+            new CreditDesk.Domain.Decisions.RuleResult("risk_score", CreditDesk.Domain.Decisions.RuleSeverity.Review, CreditDesk.Domain.Decisions.RuleOutcome.Failed, 72m, CreditDesk.Domain.Decisions.FailsWhen.AtLeast, 70m, "High risk score"),
+            new CreditDesk.Domain.Decisions.RuleResult("debt_to_income", CreditDesk.Domain.Decisions.RuleSeverity.Reject, CreditDesk.Domain.Decisions.RuleOutcome.Failed, 0.61m, CreditDesk.Domain.Decisions.FailsWhen.Above, 0.45m, "Debt-to-income too high"),
+        ]);
+
+    [Fact]
+    public void A_rejected_applicant_reads_the_principal_reasons_most_important_first_and_that_a_person_can_review_it()
+    {
+        var page = Render<OwnApplication>(p => p.Add(v => v.View, View("REJECTED")));
+
+        Assert.Equal(["existing_debt_too_high", "overall_risk_checked_by_a_person"],
+            page.FindAll("[data-testid=my-application-reason]").Select(reason => reason.GetAttribute("data-code")));
+        Assert.Contains("person", page.Find("[data-testid=my-application-human-review]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.45", page.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.61", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_approved_applicant_reads_no_reasons_and_sees_the_monthly_payment()
+    {
+        var page = Render<OwnApplication>(p => p.Add(v => v.View, View("APPROVED")));
+
+        Assert.Empty(page.FindAll("[data-testid=my-application-reasons]"));
+        Assert.NotEmpty(page.Find("[data-testid=my-application-payment]").TextContent.Trim());
+    }
 
     [Fact]
     public void An_applicant_sees_no_risk_score_bureau_data_thresholds_staff_text_or_internal_ids()

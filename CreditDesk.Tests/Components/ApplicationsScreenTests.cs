@@ -21,7 +21,10 @@ public sealed class ApplicationsScreenTests : DeskComponentContextWithDatabase
         Services.AddSingleton(Node.Get<ApplicationQueries>());
         Services.AddSingleton(Node.Get<ApplicationEventHub>());
         Services.AddSingleton(Node.Get<StatusChanges>());
+        Services.AddSingleton(Node.Get<Proposals>());
+        Services.AddSingleton(Node.Get<FourEyes>());
         Services.AddSingleton(Node.Get<ReviewWork>());
+        Services.AddSingleton(Node.Get<SupportingDocuments>());
         Services.AddScoped<CircuitLiveUpdates>();
         Services.AddScoped<ApplicationsDesk>();
         Services.AddScoped<CurrentCaller>();

@@ -14,6 +14,8 @@ public sealed class StatusChangeTests : DeskComponentContextWithDatabase
     protected override void AddServices()
     {
         Services.AddSingleton(Node.Get<StatusChanges>());
+        Services.AddSingleton(Node.Get<Proposals>());
+        Services.AddSingleton(Node.Get<FourEyes>());
         Services.AddScoped<CurrentCaller>();
         SignInAs("admin-1", Roles.Admin);
     }
@@ -46,7 +48,7 @@ public sealed class StatusChangeTests : DeskComponentContextWithDatabase
         var changed = false;
         var popovers = RenderPopovers();
         var box = Render<StatusChange>(p => p.Add(s => s.Id, id).Add(s => s.Current, "UNDER_REVIEW")
-            .Add(s => s.NextStatuses, ["APPROVED", "REJECTED"]).Add(s => s.OnChanged, () => changed = true));
+            .Add(s => s.NextStatuses, ["APPROVED", "REJECTED"]).Add(s => s.Currency, "COP").Add(s => s.Amount, 5_000_000m).Add(s => s.OnChanged, () => changed = true));
 
         await box.Find("[data-testid=status-select]").MouseDownAsync(new MouseEventArgs());
         await popovers.WaitForElements(".mud-popover-open .mud-list-item").Single(o => o.TextContent.Trim() == "Rejected").ClickAsync(new MouseEventArgs());
@@ -58,5 +60,27 @@ public sealed class StatusChangeTests : DeskComponentContextWithDatabase
         Assert.Equal("REJECTED", await Database.StatusAsync(id));
         Assert.Equal("Payslips do not match the declared income",
             await Database.ScalarAsync<string>($"SELECT reason FROM application_audit WHERE application_id = '{id}' AND to_status = 'REJECTED'"));
+    }
+
+    [Fact]
+    public async Task Above_the_four_eyes_limit_the_button_proposes_and_the_application_does_not_move()
+    {
+        var submission = Node.Get<ApplicationSubmission>();
+        var id = await Infrastructure.ApplicationTestData.SubmitAsync(submission, Infrastructure.ApplicationTestData.Colombian());
+        await Database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW' WHERE id = '{id}'");
+        var popovers = RenderPopovers();
+        var box = Render<StatusChange>(p => p.Add(s => s.Id, id).Add(s => s.Current, "UNDER_REVIEW")
+            .Add(s => s.NextStatuses, ["APPROVED", "REJECTED"]).Add(s => s.Currency, "COP").Add(s => s.Amount, 250_000_000m));
+
+        await box.Find("[data-testid=status-select]").MouseDownAsync(new MouseEventArgs());
+        await popovers.WaitForElements(".mud-popover-open .mud-list-item").Single(o => o.TextContent.Trim() == "Approved").ClickAsync(new MouseEventArgs());
+        box.Find("[data-testid=status-reason]").Input("Collateral verified");
+        Assert.Equal("true", box.Find("[data-testid=status-apply]").GetAttribute("data-propose"));
+        await box.Find("[data-testid=status-apply]").ClickAsync(new MouseEventArgs());
+
+        box.WaitForAssertion(() => Assert.NotNull(box.Find("[data-testid=status-message]")));
+        Assert.Equal("UNDER_REVIEW", await Database.StatusAsync(id));
+        Assert.Equal("APPROVED:Collateral verified", await Database.ScalarAsync<string>(
+            $"SELECT to_status || ':' || reason FROM decision_proposals WHERE application_id = '{id}' AND state = 'pending'"));
     }
 }

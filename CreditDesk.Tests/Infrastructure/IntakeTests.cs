@@ -121,6 +121,62 @@ public sealed class IntakeTests : IAsyncLifetime
         Assert.Equal([oldName, newName], await NamesAsync(rotated.Get<PiiCipher>()));
     }
 
+    [Fact]
+    public async Task Notes_document_requests_and_files_are_ciphertext_in_a_pg_dump_and_key_rotation_re_encrypts_them_too()
+    {
+        var id = await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian() with { FullName = "Dumpy Plaintextson" });
+        var officer = new CreditDesk.Infrastructure.Access.Caller("officer-1", CreditDesk.Infrastructure.Access.Roles.Officer);
+        await node.Get<ReviewWork>().AddNoteAsync(id, officer, "Called the employer: salary-note-marker confirmed", CancellationToken.None);
+        await node.Get<SupportingDocuments>().RequestAsync(id, officer, "payslip", "request-marker: the October payslip", CancellationToken.None);
+        var file = System.Text.Encoding.ASCII.GetBytes("%PDF-1.7\n% file-content-marker net salary\n%%EOF\n");
+        Assert.IsType<UploadResult.Stored>(await node.Get<SupportingDocuments>().UploadAsync(id, officer, "payslip", file, CancellationToken.None));
+
+        var dump = await PgDumpAsync();
+
+        Assert.Contains("application_documents", dump, StringComparison.Ordinal);
+        foreach (var marker in new[] { "Dumpy", "salary-note-marker", "request-marker", "file-content-marker", "%PDF" })
+        {
+            Assert.DoesNotContain(marker, dump, StringComparison.Ordinal);
+        }
+
+        var rotatedSettings = new Dictionary<string, string?>(NoProcessing) { ["Pii:ActiveKeyId"] = "k2", ["Pii:Keys:k2"] = InfrastructureServices.TestKey2 };
+        await using var rotated = await PipelineHost.StartAsync(database.ConnectionString, rotatedSettings);
+        var count = await rotated.Get<PiiKeyRotation>().RotateAsync(batchSize: 10, CancellationToken.None);
+
+        Assert.Equal(4, count);
+        Assert.Equal(["k2", "k2", "k2"], await database.ListAsync(
+            "SELECT pii_key_id FROM application_notes UNION ALL SELECT pii_key_id FROM document_requests UNION ALL SELECT pii_key_id FROM application_documents",
+            r => r.GetString(0)));
+        Assert.Equal("Called the employer: salary-note-marker confirmed", Assert.Single(await rotated.Get<ReviewWork>().NotesAsync(id, CancellationToken.None)).Text);
+        var documents = rotated.Get<SupportingDocuments>();
+        var stored = Assert.Single((await documents.ListAsync(id, officer, CancellationToken.None))!);
+        Assert.Equal(file, (await documents.ReadAsync(id, stored.Id, officer, CancellationToken.None))!.Bytes);
+        Assert.Equal("request-marker: the October payslip", Assert.Single((await documents.RequestsAsync(id, officer, CancellationToken.None))!).Message);
+    }
+
+    /// <summary>The whole database as <c>pg_dump</c> writes it (data as COPY text, bytea as hex).</summary>
+    private async Task<string> PgDumpAsync()
+    {
+        var pgDump = Directory.GetFiles("/usr/lib/postgresql", "pg_dump", SearchOption.AllDirectories).OrderDescending().FirstOrDefault() ?? "pg_dump";
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var start = new System.Diagnostics.ProcessStartInfo(pgDump)
+        {
+            ArgumentList = { "--data-only", "--host", builder.Host!, "--port", builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", builder.Username!, builder.Database! },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["PGPASSWORD"] = builder.Password ?? "";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await error);
+        // bytea is dumped as hex: decode it so a plaintext marker inside a file would show.
+        var text = await output;
+        return text + System.Text.RegularExpressions.Regex.Replace(text, @"\\x([0-9a-f]+)", match =>
+            System.Text.Encoding.Latin1.GetString(Convert.FromHexString(match.Groups[1].Value)));
+    }
+
     private Task<List<string>> KeyIdsAsync() =>
         database.ListAsync("SELECT pii_key_id FROM credit_applications ORDER BY pii_key_id", r => r.GetString(0));
 

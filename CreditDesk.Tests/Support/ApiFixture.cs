@@ -20,7 +20,7 @@ public class ApiFixture : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await Database.InitializeAsync();
         App = new AppHost(Database.ConnectionString, Settings);

@@ -188,6 +188,8 @@ public static partial class ApplicationsApi
             StatusChangeResult.Refused refused => ApiProblems.FromDomain(refused.Error),
             StatusChangeResult.Conflict conflict => ApiProblems.Conflict("changed_by_someone_else",
                 $"The application was changed by someone else; it is now {conflict.Current.ToCode()}."),
+            StatusChangeResult.FourEyesRequired limit => ApiProblems.Conflict("four_eyes_required",
+                $"Above {WireMoney.Format(limit.Limit)} {limit.Currency} a decision needs two people: POST it to /api/v1/applications/{id}/proposals and another admin confirms it."),
             _ => throw new InvalidOperationException("Unknown status change result."),
         };
     }

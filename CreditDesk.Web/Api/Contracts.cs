@@ -33,7 +33,8 @@ public sealed record ApplicationResponse(
     Guid Id, string Reference, string Country, string Currency, string Status, string Amount, string MonthlyIncome, int TermMonths,
     string EstimatedMonthlyPayment, int? RiskScore, DateTime CreatedAt, DateTime UpdatedAt, DateTime? DecidedAt,
     string? FullName = null, string? Document = null, bool? DocumentMasked = null,
-    IReadOnlyList<RuleResponse>? Rules = null, BureauResponse? Bureau = null, string? AssignedTo = null)
+    IReadOnlyList<RuleResponse>? Rules = null, BureauResponse? Bureau = null, string? AssignedTo = null,
+    IReadOnlyList<ReasonResponse>? Reasons = null, string? HumanReview = null)
 {
     public static ApplicationResponse From(ApplicationSummary s) => new(
         s.Id, s.Reference, s.Country, s.Currency, s.Status, WireMoney.Format(s.Amount), WireMoney.Format(s.MonthlyIncome), s.TermMonths,
@@ -58,13 +59,27 @@ public static class ApplicantResponses
 {
     public static ApplicationResponse Application(ApplicationSummary summary) => ApplicationResponse.From(summary with { RiskScore = null, AssignedTo = null });
 
-    public static ApplicationResponse Application(ApplicationDetail detail) =>
-        Application(detail.Summary) with { FullName = detail.FullName, Document = Domain.Documents.DocumentText.Mask(detail.Document), DocumentMasked = true };
+    /// <summary>An applicant's own application; rejected or under review, with the principal reasons in plain words (never thresholds).</summary>
+    public static ApplicationResponse Application(ApplicationDetail detail)
+    {
+        var reasons = ApplicantView.ReasonsFor(detail.Summary.Status, detail.Rules);
+        return Application(detail.Summary) with
+        {
+            FullName = detail.FullName,
+            Document = Domain.Documents.DocumentText.Mask(detail.Document),
+            DocumentMasked = true,
+            Reasons = reasons.Count > 0 ? reasons.Select(key => new ReasonResponse(key["Reason.".Length..], Localization.DeskText.English(key))).ToList() : null,
+            HumanReview = ApplicantView.HumanReviewFor(detail.Summary.Status) is { } humanReview ? Localization.DeskText.English(humanReview) : null,
+        };
+    }
 
     /// <summary>The history by role, in plain words: no staff or node ids, no staff reasons.</summary>
     public static IReadOnlyList<ApplicantAuditResponse> Audit(IReadOnlyList<AuditEntry> audit) =>
         ApplicantView.HistoryOf(audit).Select(step => new ApplicantAuditResponse(step.OccurredAt.UtcDateTime, step.Status, Localization.DeskText.English(step.Who), Localization.DeskText.English(step.What))).ToList();
 }
+
+/// <summary>One principal reason for an adverse decision: a stable code and its plain-language text.</summary>
+public sealed record ReasonResponse(string Code, string Text);
 
 public sealed record ApplicantAuditResponse(DateTime OccurredAt, string ToStatus, string By, string What);
 
@@ -94,9 +109,9 @@ public sealed record ApplicationListResponse(
     IReadOnlyList<ApplicationResponse> Items,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextCursor);
 
-public sealed record AuditResponse(DateTime OccurredAt, string? FromStatus, string ToStatus, string Actor, string ActorId, string? Reason)
+public sealed record AuditResponse(DateTime OccurredAt, string? FromStatus, string ToStatus, string Actor, string ActorId, string? Reason, string? ProposedBy)
 {
-    public static AuditResponse From(AuditEntry e) => new(e.OccurredAt.UtcDateTime, e.FromStatus, e.ToStatus, e.Actor, e.ActorId, e.Reason);
+    public static AuditResponse From(AuditEntry e) => new(e.OccurredAt.UtcDateTime, e.FromStatus, e.ToStatus, e.Actor, e.ActorId, e.Reason, e.ProposedBy);
 }
 
 /// <summary>Reads a create request by hand so a wrong type is a field error (422), and only unreadable JSON is a 400.</summary>

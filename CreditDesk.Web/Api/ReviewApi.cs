@@ -23,8 +23,53 @@ public static class ReviewApi
         group.MapGet("notes", NotesAsync);
         group.MapPost("notes", AddNoteAsync).Validated<NoteRequest>();
         group.MapPatch("notes/{noteId:guid}", EditNoteAsync).Validated<NoteRequest>().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("proposals", ProposalsAsync);
+        group.MapPost("proposals", ProposeAsync).Validated<StatusChangeRequest>().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("proposals/{proposalId:guid}/confirm", ConfirmAsync).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("proposals/{proposalId:guid}/decline", DeclineAsync).Validated<DeclineRequest>().ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
+
+    private static async Task<Results<Ok<List<ProposalResponse>>, ProblemHttpResult>> ProposalsAsync(
+        Guid id, SignedIn signedIn, ApplicationQueries queries, Proposals proposals, CancellationToken cancellationToken) =>
+        await queries.GetSummaryAsync(signedIn.Caller, id, cancellationToken) is null
+            ? ApiProblems.NotFound($"Application {id}")
+            : TypedResults.Ok((await proposals.ListAsync(id, cancellationToken)).Select(ProposalResponse.From).ToList());
+
+    /// <summary>An officer or admin proposes APPROVED or REJECTED with a reason; a different admin confirms it.</summary>
+    private static async Task<Results<Created<ProposalResponse>, ProblemHttpResult>> ProposeAsync(
+        Guid id, SignedIn signedIn, StatusChangeRequest request, Proposals proposals, CancellationToken cancellationToken) =>
+        await proposals.ProposeAsync(id, signedIn.Caller, request.Target, request.Reason, cancellationToken) switch
+        {
+            ProposalResult.Done done => TypedResults.Created($"/api/v1/applications/{id}/proposals/{done.Proposal.Id}", ProposalResponse.From(done.Proposal)),
+            var other => Problem(id, other),
+        };
+
+    private static async Task<Results<Ok<ProposalResponse>, ProblemHttpResult>> ConfirmAsync(
+        Guid id, Guid proposalId, SignedIn signedIn, Proposals proposals, CancellationToken cancellationToken) =>
+        Closed(id, await proposals.ConfirmAsync(id, proposalId, signedIn.Caller, cancellationToken));
+
+    private static async Task<Results<Ok<ProposalResponse>, ProblemHttpResult>> DeclineAsync(
+        Guid id, Guid proposalId, SignedIn signedIn, DeclineRequest request, Proposals proposals, CancellationToken cancellationToken) =>
+        Closed(id, await proposals.DeclineAsync(id, proposalId, signedIn.Caller, request.Reason, cancellationToken));
+
+    private static Results<Ok<ProposalResponse>, ProblemHttpResult> Closed(Guid id, ProposalResult result) =>
+        result is ProposalResult.Done done ? TypedResults.Ok(ProposalResponse.From(done.Proposal)) : Problem(id, result);
+
+    private static ProblemHttpResult Problem(Guid id, ProposalResult result) => result switch
+    {
+        ProposalResult.NotFound => ApiProblems.NotFound($"Application {id} or its proposal"),
+        ProposalResult.Refused refused => ApiProblems.FromDomain(refused.Error),
+        ProposalResult.AlreadyPending => ApiProblems.Conflict("proposal_pending", "This application already has a proposal waiting for confirmation."),
+        ProposalResult.OwnProposal => ApiProblems.Problem(StatusCodes.Status403Forbidden, "own_proposal", "Not allowed.",
+            "A proposal is confirmed or declined by a different admin than the one who made it."),
+        ProposalResult.NoLongerPending closed => ApiProblems.Conflict("proposal_closed",
+            closed.State == Proposal.Superseded
+                ? "The application changed since the proposal was made; nothing was moved and the proposal is closed."
+                : $"The proposal is already {closed.State}."),
+        ProposalResult.NotAllowed refused => ApiProblems.Forbidden(refused.Detail),
+        _ => throw new InvalidOperationException("Unknown proposal result."),
+    };
 
     /// <summary><c>{"assignee": "me"}</c> claims it; an admin gives a staff member's user id.</summary>
     private static async Task<Results<Ok<AssignmentResponse>, ProblemHttpResult>> AssignAsync(
@@ -100,4 +145,22 @@ public sealed class NoteRequestValidator : AbstractValidator<NoteRequest>
 public sealed record NoteResponse(Guid Id, string AuthorId, string Text, DateTime CreatedAt, DateTime? EditedAt)
 {
     public static NoteResponse From(ReviewNote note) => new(note.Id, note.AuthorId, note.Text, note.CreatedAt.UtcDateTime, note.EditedAt?.UtcDateTime);
+}
+
+/// <summary><c>POST /api/v1/applications/{id}/proposals/{pid}/decline</c>.</summary>
+public sealed record DeclineRequest(string? Reason);
+
+public sealed class DeclineRequestValidator : AbstractValidator<DeclineRequest>
+{
+    public DeclineRequestValidator() =>
+        RuleFor(request => request.Reason).Must(reason => !string.IsNullOrWhiteSpace(reason)).WithMessage("Say why the proposal is declined.")
+            .StorableText(StatusChangeRequest.MaxReasonLength, $"A reason has at most {StatusChangeRequest.MaxReasonLength} characters.").OverridePropertyName("reason");
+}
+
+public sealed record ProposalResponse(
+    Guid Id, string FromStatus, string ToStatus, string Reason, string ProposedBy, DateTime ProposedAt, string State, string? DecidedBy, DateTime? DecidedAt,
+    string? DeclineReason)
+{
+    public static ProposalResponse From(Proposal p) => new(
+        p.Id, p.FromStatus, p.ToStatus, p.Reason, p.ProposedBy, p.ProposedAt.UtcDateTime, p.State, p.DecidedBy, p.DecidedAt?.UtcDateTime, p.DeclineReason);
 }

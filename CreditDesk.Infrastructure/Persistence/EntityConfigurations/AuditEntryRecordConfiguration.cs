@@ -15,6 +15,7 @@ internal sealed class AuditEntryRecordConfiguration : IEntityTypeConfiguration<A
         builder.Property(a => a.Actor).HasMaxLength(16).IsRequired();
         builder.Property(a => a.ActorId).HasMaxLength(64).IsRequired();
         builder.Property(a => a.Reason).HasMaxLength(500);
+        builder.Property(a => a.ProposedBy).HasMaxLength(64);
         builder.HasOne<ApplicationRecord>().WithMany().HasForeignKey(a => a.ApplicationId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -17,6 +17,8 @@ public sealed record DeskFilters(
     /// <summary>The review queue's views: what I hold, and what nobody holds (both only applications under review).</summary>
     public const string MyQueue = "mine";
     public const string Unassigned = "none";
+    /// <summary>Admins: applications with a four-eyes proposal someone else made, waiting for my confirmation.</summary>
+    public const string ToConfirm = "confirm";
 
     public static DeskFilters FromQuery(string? country, string? status, string? from, string? to, string? min, string? max, string? search, string? queue = null) => new(
         CountryRegistry.TryGet(country, out var policy) ? policy.Code : null,
@@ -26,7 +28,7 @@ public sealed record DeskFilters(
         decimal.TryParse(min, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var low) ? low : null,
         decimal.TryParse(max, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var high) ? high : null,
         string.IsNullOrWhiteSpace(search) ? null : search.Trim(),
-        queue is MyQueue or Unassigned ? queue : null);
+        queue is MyQueue or Unassigned or ToConfirm ? queue : null);
 
     /// <summary>The applications page's address with these filters (empty ones left out).</summary>
     public string ToUri(string path)
@@ -57,7 +59,8 @@ public sealed record DeskFilters(
             MyQueue => caller?.Id ?? ApplicationFilter.NoOne,
             Unassigned => ApplicationFilter.NoOne,
             _ => null,
-        });
+        },
+        Queue == ToConfirm ? caller?.Id ?? "" : null);
 
     /// <summary>Whether a new application announced live belongs on the list as filtered (dates, amounts and search need the row).</summary>
     public bool Admits(ApplicationChanged change) =>
@@ -210,8 +213,8 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
         var reloadFirstPage = false;
         foreach (var change in batch)
         {
-            // A note changes nothing a row shows; an open detail listens for it itself.
-            if (change.What == ApplicationChanged.NoteChange)
+            // Notes, proposals and documents change nothing a row shows; an open detail listens for them itself.
+            if (change.What is not (ApplicationChanged.StatusChange or ApplicationChanged.AssignmentChange))
             {
                 continue;
             }
