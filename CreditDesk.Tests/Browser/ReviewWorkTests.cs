@@ -21,9 +21,12 @@ public sealed class ReviewWorkTests(BrowserFixture fixture) : IClassFixture<Brow
         await Expect(officer.Page.GetByTestId("review-holder")).ToContainTextAsync(BrowserFixture.OfficerEmail);
         await officer.Page.GetByTestId("review-note-text").FillAsync("Asked for the last three payslips");
         await officer.Page.GetByTestId("review-note-add").ClickAsync();
+        await officer.Page.GetByTestId("review-note-edit").ClickAsync();
+        await officer.Page.GetByTestId("review-note-edit-text").FillAsync("Asked for the last three payslips and a bank statement");
+        await officer.Page.GetByTestId("review-note-save").ClickAsync();
 
         await Expect(admin.Page.GetByTestId("review-holder")).ToContainTextAsync(BrowserFixture.OfficerEmail);
-        await Expect(admin.Page.GetByTestId("review-note")).ToContainTextAsync("Asked for the last three payslips");
+        await Expect(admin.Page.GetByTestId("review-note")).ToContainTextAsync("Asked for the last three payslips and a bank statement");
         await Expect(admin.Page.GetByTestId("review-assignment")).ToHaveAttributeAsync("data-action", "claimed");
         await admin.ScreenshotAsync("detail-review-notes");
 
@@ -46,8 +49,9 @@ public sealed class ReviewWorkTests(BrowserFixture fixture) : IClassFixture<Brow
         await using var officer = await fixture.OpenAsync();
         await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, $"/applications/{id}");
         await using var admin = await fixture.OpenAsync();
-        await admin.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword, $"/applications/{id}");
-        await Expect(admin.Page.GetByTestId("app-detail")).ToHaveAttributeAsync("data-status", "UNDER_REVIEW");
+        await admin.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword, "/applications?queue=confirm");
+        await Expect(admin.Page.GetByTestId("applications-grid")).ToBeVisibleAsync();
+        await Expect(admin.Page.GetByTestId($"app-row-{id}")).ToHaveCountAsync(0);
 
         await officer.ChooseAsync("status-select", "Approved");
         await officer.Page.GetByTestId("status-reason").FillAsync("Payslips and bank statement verified");
@@ -55,6 +59,8 @@ public sealed class ReviewWorkTests(BrowserFixture fixture) : IClassFixture<Brow
         await officer.Page.GetByTestId("status-apply").ClickAsync();
         await Expect(officer.Page.GetByTestId("proposal-waiting")).ToBeVisibleAsync();
 
+        // The proposal puts it in the admin's "waiting for my confirmation" view, live.
+        await admin.Page.GetByTestId($"app-row-{id}").ClickAsync();
         var proposal = admin.Page.GetByTestId("proposal");
         await Expect(proposal).ToHaveAttributeAsync("data-to", "APPROVED");
         await admin.ScreenshotAsync("detail-four-eyes-proposal");
@@ -120,6 +126,38 @@ public sealed class ReviewWorkTests(BrowserFixture fixture) : IClassFixture<Brow
         await Expect(applicant.Page.GetByTestId("document")).ToHaveAttributeAsync("data-verified", "true");
         applicant.AssertNoConsoleErrors();
         officer.AssertNoConsoleErrors();
+    }
+
+    [Theory]
+    [InlineData("es-ES")]
+    [InlineData("pt-BR")]
+    public async Task On_a_phone_the_review_panel_and_the_applicants_documents_fit_the_screen_in_the_readers_language(string locale)
+    {
+        var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
+        var created = await submission.SubmitAsync(Infrastructure.ApplicationTestData.Colombian(), "dev-applicant", "dev-applicant", CancellationToken.None);
+        var id = ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)created).Id;
+        await fixture.Database.ExecuteAsync(
+            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW', updated_at = now() WHERE id = '{id}'");
+        await using var officer = await fixture.OpenAsync(locale);
+        await officer.Page.SetViewportSizeAsync(390, 844);
+        await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, $"/applications/{id}");
+        await Expect(officer.Page.GetByTestId("review-panel")).ToBeVisibleAsync();
+        await Expect(officer.Page.GetByTestId("documents-panel")).ToBeVisibleAsync();
+        await officer.ScreenshotAsync($"detail-review-phone-{locale}");
+        await using var applicant = await fixture.OpenAsync(locale);
+        await applicant.Page.SetViewportSizeAsync(390, 844);
+        await applicant.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, $"/my/applications/{id}");
+        await Expect(applicant.Page.GetByTestId("documents-panel")).ToBeVisibleAsync();
+        await applicant.ScreenshotAsync($"my-application-documents-phone-{locale}");
+
+        foreach (var page in new[] { officer.Page, applicant.Page })
+        {
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways on a phone");
+            Assert.Equal(locale[..2], await page.EvaluateAsync<string>("() => document.documentElement.lang.substring(0, 2)"));
+        }
+        Assert.DoesNotContain("Supporting documents", await applicant.Page.GetByTestId("documents-panel").InnerTextAsync(), StringComparison.Ordinal);
+        officer.AssertNoConsoleErrors();
+        applicant.AssertNoConsoleErrors();
     }
 
     private async Task<Guid> SeedUnderReviewAsync()

@@ -213,6 +213,12 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
         var reloadFirstPage = false;
         foreach (var change in batch)
         {
+            // A queue view is defined by who holds what and which proposals are open: such a change moves rows in or
+            // out of it, so the page is read again.
+            if (Filters.Queue is not null && change.What is ApplicationChanged.AssignmentChange or ApplicationChanged.ProposalChange)
+            {
+                reloadFirstPage |= PageIndex == 0;
+            }
             // Notes, proposals and documents change nothing a row shows; an open detail listens for them itself.
             if (change.What is not (ApplicationChanged.StatusChange or ApplicationChanged.AssignmentChange))
             {
