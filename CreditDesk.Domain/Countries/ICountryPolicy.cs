@@ -19,6 +19,9 @@ public interface ICountryPolicy
     string BureauName { get; }
     IDocumentValidator Document { get; }
 
+    /// <summary>The personal loan it offers: rates, fee, limits and the legal cost figure (one file per country, beside its rules).</summary>
+    Pricing.LoanProduct Product { get; }
+
     /// <summary>The country's name in English (the API's); <see cref="NameIn"/> in any language.</summary>
     string Name => NameIn(DomainText.English);
 

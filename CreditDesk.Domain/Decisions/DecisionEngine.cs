@@ -15,6 +15,9 @@ public static class DecisionEngine
 {
     public static Decision Decide(ICountryPolicy policy, LoanRequest request, BureauReport report)
     {
+        // The rules see the real instalment: the annuity at the country's rate for this amount, not amount / term
+        // (a caller that already knows the payment — a re-decision on recorded terms, a test of a threshold — gives it).
+        request = request with { MonthlyPayment = request.MonthlyPayment ?? PriceOf(policy, request) };
         var assessment = new Assessment(request, report);
         var riskScore = RiskScore.Calculate(assessment);
 
@@ -31,4 +34,8 @@ public static class DecisionEngine
             : ApplicationStatus.Approved;
         return new Decision(status, riskScore, rules);
     }
+
+    /// <summary>The monthly payment the applicant would make: the annuity at the country's nominal rate for the amount.</summary>
+    public static decimal PriceOf(ICountryPolicy policy, LoanRequest request) =>
+        Pricing.Amortisation.Payment(request.Amount, policy.Product.NominalRateFor(request.Amount), request.TermMonths);
 }

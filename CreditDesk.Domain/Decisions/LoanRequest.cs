@@ -1,12 +1,14 @@
 namespace CreditDesk.Domain.Decisions;
 
-/// <summary>The money side of an application, in the country's currency.</summary>
-public sealed record LoanRequest(decimal Amount, decimal MonthlyIncome, int TermMonths)
+/// <summary>
+/// The money side of an application, in the country's currency. <see cref="MonthlyPayment"/> is the annuity at the
+/// country's loan rate (the decision engine prices it); without it the payment is amount / term (SPEC §2's first estimate).
+/// </summary>
+public sealed record LoanRequest(decimal Amount, decimal MonthlyIncome, int TermMonths, decimal? MonthlyPayment = null)
 {
     public const int MonthsPerYear = 12;
 
-    /// <summary>SPEC §2: amount / term, rounded to cents.</summary>
-    public decimal EstimatedMonthlyPayment => Money.RoundToCents(Amount / TermMonths);
+    public decimal EstimatedMonthlyPayment => MonthlyPayment ?? Money.RoundToCents(Amount / TermMonths);
 
     public decimal AnnualIncome => MonthlyIncome * MonthsPerYear;
 

@@ -36,7 +36,13 @@ public sealed record ApplicationSummary(
     /// <summary>How long it has waited in its status (its last change); for an application under review, its age in review.</summary>
     public TimeSpan Waiting(DateTimeOffset now) => now - UpdatedAt;
 
-    public decimal EstimatedMonthlyPayment => new LoanRequest(Amount, MonthlyIncome, TermMonths).EstimatedMonthlyPayment;
+    /// <summary>The annuity at the country's loan rate (what decisions since issue #22 use), to the cent.</summary>
+    public decimal EstimatedMonthlyPayment => CountryRegistry.TryGet(Country, out var policy)
+        ? DecisionEngine.PriceOf(policy, new LoanRequest(Amount, MonthlyIncome, TermMonths))
+        : new LoanRequest(Amount, MonthlyIncome, TermMonths).EstimatedMonthlyPayment;
+
+    /// <summary>The full price: rate, fee, taxes, schedule and the country's cost figure.</summary>
+    public Domain.Pricing.LoanQuote? Quote => CountryRegistry.TryGet(Country, out var policy) ? policy.Product.Quote(Amount, TermMonths) : null;
 }
 
 public sealed record ApplicationDetail(

@@ -76,11 +76,13 @@ public sealed class ApplicantViewTests : DeskComponentContext
     }
 
     [Fact]
-    public void An_approved_application_shows_the_estimated_monthly_payment()
+    public void An_approved_application_shows_the_annuity_payment_and_the_TAE()
     {
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en");
         var page = Render<OwnApplication>(p => p.Add(v => v.View, View("APPROVED")));
 
-        Assert.Contains("€416.67", page.Find("[data-testid=my-application-payment]").TextContent, StringComparison.Ordinal);
+        // EUR 25 000 over 60 months at Spain's 7.95 % band: 506.31 a month (amount / term would say 416.67).
+        Assert.Contains("€506.31", page.Find("[data-testid=my-application-payment]").TextContent, StringComparison.Ordinal);
+        Assert.EndsWith("%", page.Find("[data-testid=my-application-apr]").TextContent.Trim(), StringComparison.Ordinal);
     }
 }

@@ -31,6 +31,7 @@ public static partial class ApplicationsApi
         group.MapGet("", ListAsync).Validated<ApplicationListQuery>();
         group.MapGet("{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{id:guid}/audit", AuditAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("{id:guid}/schedule", ScheduleAsync).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPatch("{id:guid}/status", ChangeStatusAsync).Validated<StatusChangeRequest>()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(StatusBodyLimit))
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -158,6 +159,12 @@ public static partial class ApplicationsApi
         SignedIn signedIn, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
         await queries.GetAsync(signedIn.Caller, id, cancellationToken) is { } detail
             ? TypedResults.Ok(signedIn.Caller.IsApplicant ? ApplicantResponses.Application(detail) : ApplicationResponse.From(detail))
+            : ApiProblems.NotFound($"Application {id}");
+
+    private static async Task<Results<Ok<ScheduleResponse>, ProblemHttpResult>> ScheduleAsync(
+        SignedIn signedIn, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
+        await queries.GetSummaryAsync(signedIn.Caller, id, cancellationToken) is { Quote: { } quote } summary
+            ? TypedResults.Ok(ScheduleResponse.From(summary, quote))
             : ApiProblems.NotFound($"Application {id}");
 
     /// <summary>Staff read the audit rows; an applicant reads the same history in plain words (<see cref="ApplicantAuditResponse"/>).</summary>

@@ -34,12 +34,29 @@ public sealed record ApplicationResponse(
     string EstimatedMonthlyPayment, int? RiskScore, DateTime CreatedAt, DateTime UpdatedAt, DateTime? DecidedAt,
     string? FullName = null, string? Document = null, bool? DocumentMasked = null,
     IReadOnlyList<RuleResponse>? Rules = null, BureauResponse? Bureau = null, string? AssignedTo = null,
-    IReadOnlyList<ReasonResponse>? Reasons = null, string? HumanReview = null)
+    IReadOnlyList<ReasonResponse>? Reasons = null, string? HumanReview = null,
+    string? AnnualInterestRate = null, string? MonthlyPayment = null, string? TotalRepayable = null, string? Apr = null, string? AprName = null,
+    string? OpeningFee = null)
 {
-    public static ApplicationResponse From(ApplicationSummary s) => new(
+    public static ApplicationResponse From(ApplicationSummary s) => Priced(new(
         s.Id, s.Reference, s.Country, s.Currency, s.Status, WireMoney.Format(s.Amount), WireMoney.Format(s.MonthlyIncome), s.TermMonths,
         WireMoney.Format(s.EstimatedMonthlyPayment), s.RiskScore, s.CreatedAt.UtcDateTime, s.UpdatedAt.UtcDateTime, s.DecidedAt?.UtcDateTime,
-        AssignedTo: s.AssignedTo);
+        AssignedTo: s.AssignedTo), s.Quote);
+
+    /// <summary>The price: rates as percentages with two decimals ("9.95"), money as decimal strings; <c>apr</c> is the country's cost figure (<c>apr_name</c>).</summary>
+    private static ApplicationResponse Priced(ApplicationResponse response, Domain.Pricing.LoanQuote? quote) => quote is null ? response : response with
+    {
+        AnnualInterestRate = WireMoney.Format(quote.AnnualInterestPercent),
+        MonthlyPayment = WireMoney.Format(quote.MonthlyPayment),
+        TotalRepayable = WireMoney.Format(quote.TotalRepayable),
+        Apr = WireMoney.Format(quote.CostFigurePercent),
+        AprName = quote.Product.Figure.ToString().ToUpperInvariant() switch
+        {
+            "EFFECTIVEANNUALRATE" => "TASA_EFECTIVA_ANUAL",
+            var name => name,
+        },
+        OpeningFee = WireMoney.Format(quote.OpeningFee + quote.Taxes),
+    };
 
     public static ApplicationResponse From(ApplicationDetail d) => From(d.Summary) with
     {
@@ -181,3 +198,17 @@ public static class ApplicationRequest
         }
     }
 }
+
+/// <summary><c>GET /api/v1/applications/{id}/schedule</c>: the repayment schedule at the country's loan terms.</summary>
+public sealed record ScheduleResponse(
+    Guid ApplicationId, string Currency, string AnnualInterestRate, string MonthlyPayment, string TotalRepayable, string Apr, string ProductVersion,
+    IReadOnlyList<InstalmentResponse> Instalments)
+{
+    public static ScheduleResponse From(ApplicationSummary summary, Domain.Pricing.LoanQuote quote) => new(
+        summary.Id, summary.Currency, WireMoney.Format(quote.AnnualInterestPercent), WireMoney.Format(quote.MonthlyPayment),
+        WireMoney.Format(quote.TotalRepayable), WireMoney.Format(quote.CostFigurePercent), quote.Product.Version,
+        quote.Schedule.Select(i => new InstalmentResponse(i.Number, WireMoney.Format(i.Payment), WireMoney.Format(i.Interest), WireMoney.Format(i.Principal),
+            WireMoney.Format(i.Balance))).ToList());
+}
+
+public sealed record InstalmentResponse(int Number, string Payment, string Interest, string Principal, string Balance);

@@ -18,6 +18,7 @@ public sealed class BrazilPolicy : ICountryPolicy
     public string DocumentPlaceholder => "529.982.247-25";
     public string BureauName => "Serasa";
     public IDocumentValidator Document { get; } = new BrazilianDocument();
+    public Pricing.LoanProduct Product => BrazilLoan.Product;
 
     public IReadOnlyList<RuleResult> Evaluate(Assessment a) =>
     [

@@ -17,6 +17,7 @@ public sealed class ColombiaPolicy : ICountryPolicy
     public string DocumentPlaceholder => "1020304050";
     public string BureauName => "DataCrédito";
     public IDocumentValidator Document { get; } = new ColombianDocument();
+    public Pricing.LoanProduct Product => ColombiaLoan.Product;
 
     public IReadOnlyList<RuleResult> Evaluate(Assessment a) =>
     [

@@ -18,6 +18,7 @@ public sealed class ItalyPolicy : ICountryPolicy
     public string DocumentPlaceholder => "RSSMRA85T10A562S";
     public string BureauName => "CRIF";
     public IDocumentValidator Document { get; } = new ItalianDocument();
+    public Pricing.LoanProduct Product => ItalyLoan.Product;
 
     public IReadOnlyList<RuleResult> Evaluate(Assessment a) =>
     [

@@ -17,6 +17,7 @@ public sealed class MexicoPolicy : ICountryPolicy
     public string DocumentPlaceholder => "HEGG560427MVZRRL04";
     public string BureauName => "Buró de Crédito";
     public IDocumentValidator Document { get; } = new MexicanDocument();
+    public Pricing.LoanProduct Product => MexicoLoan.Product;
 
     public IReadOnlyList<RuleResult> Evaluate(Assessment a) =>
     [

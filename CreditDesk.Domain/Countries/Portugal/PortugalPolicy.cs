@@ -17,6 +17,7 @@ public sealed class PortugalPolicy : ICountryPolicy
     public string DocumentPlaceholder => "123456789";
     public string BureauName => "Banco de Portugal CRC";
     public IDocumentValidator Document { get; } = new PortugueseDocument();
+    public Pricing.LoanProduct Product => PortugalLoan.Product;
 
     public IReadOnlyList<RuleResult> Evaluate(Assessment a) =>
     [

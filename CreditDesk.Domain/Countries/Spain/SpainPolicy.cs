@@ -16,6 +16,7 @@ public sealed class SpainPolicy : ICountryPolicy
     public string DocumentPlaceholder => "12345678Z";
     public string BureauName => "ASNEF-CIRBE";
     public IDocumentValidator Document { get; } = new SpanishDocument();
+    public Pricing.LoanProduct Product => SpainLoan.Product;
 
     public IReadOnlyList<RuleResult> Evaluate(Assessment a) =>
     [

@@ -1,0 +1,116 @@
+using CreditDesk.Domain.Bureaus;
+using CreditDesk.Domain.Countries;
+using CreditDesk.Domain.Decisions;
+using CreditDesk.Domain.Pricing;
+
+namespace CreditDesk.Tests.Domain.Pricing;
+
+public sealed class LoanPricingTests
+{
+    public static TheoryData<string, decimal, int> Loans => new()
+    {
+        { "ES", 9_000m, 24 }, { "ES", 45_000m, 84 }, { "PT", 12_500m, 36 }, { "IT", 30_000m, 60 },
+        { "MX", 150_000m, 24 }, { "CO", 5_000_000m, 36 }, { "CO", 150_000_000m, 84 }, { "BR", 20_000m, 6 }, { "BR", 250_000m, 72 },
+    };
+
+    [Theory]
+    [InlineData(10_000, 0.12, 12, 888.49)]     // the textbook annuity: 10 000 at 12 % a year over 12 months
+    [InlineData(200_000, 0.06, 360, 1_199.10)] // a 30-year mortgage at 6 %: 1 199.10 a month
+    [InlineData(1_200, 0, 12, 100.00)]          // no interest: the amount over the term
+    public void The_annuity_is_the_French_formula_to_the_cent(decimal amount, decimal rate, int months, decimal expected)
+    {
+        Assert.Equal(expected, Amortisation.Payment(amount, rate, months));
+    }
+
+    [Theory]
+    [MemberData(nameof(Loans))]
+    public void Every_instalment_but_the_last_is_the_annuity_the_last_clears_the_balance_and_they_sum_to_the_total_repayable(string country, decimal amount, int months)
+    {
+        var quote = CountryRegistry.Get(country).Product.Quote(amount, months);
+
+        Assert.Equal(months, quote.Schedule.Count);
+        Assert.All(quote.Schedule.SkipLast(1), instalment => Assert.Equal(quote.MonthlyPayment, instalment.Payment));
+        Assert.All(quote.Schedule, instalment => Assert.Equal(instalment.Payment, instalment.Interest + instalment.Principal));
+        Assert.Equal(0m, quote.Schedule[^1].Balance);
+        Assert.Equal(amount, quote.Schedule.Sum(instalment => instalment.Principal));
+        Assert.Equal(quote.TotalRepayable, quote.Schedule.Sum(instalment => instalment.Payment));
+        Assert.InRange(Math.Abs(quote.Schedule[^1].Payment - quote.MonthlyPayment), 0m, 1m);
+        Assert.Equal(Amortisation.Payment(amount, quote.AnnualInterestRate, months), quote.MonthlyPayment);
+    }
+
+    [Theory]
+    [MemberData(nameof(Loans))]
+    public void The_cost_figure_is_never_below_the_nominal_rate(string country, decimal amount, int months)
+    {
+        var quote = CountryRegistry.Get(country).Product.Quote(amount, months);
+
+        Assert.True(quote.CostFigureRate >= quote.AnnualInterestRate, $"{quote.CostFigurePercent} % < {quote.AnnualInterestPercent} %");
+    }
+
+    [Fact]
+    public void The_EU_equation_reproduces_the_first_worked_example_of_Directive_98_7_EC_Annex_III()
+    {
+        // 1 000 lent on 1 January 1994, repaid with a single 1 200 on 1 July 1995, 546 days later (calendar basis):
+        // the Directive gives 12.96 % to two decimals.
+        var rate = CostOfCredit.AnnualRate(1_000m, [(1_200m, 546d / 365d)]);
+
+        Assert.Equal(12.96m, Math.Round(rate * 100m, 2, MidpointRounding.AwayFromZero));
+    }
+
+    [Fact]
+    public void Without_fees_the_cost_figure_is_the_nominal_rate_compounded_monthly()
+    {
+        var payments = Amortisation.Schedule(12_000m, 0.09m, 48).Select(instalment => instalment.Payment).ToList();
+
+        var rate = CostOfCredit.AnnualRate(12_000m, payments);
+
+        // (1 + 0.09 / 12)^12 − 1 = 9.3807 %; instalments rounded to cents move it by less than 0.01 points.
+        Assert.Equal(9.38m, Math.Round(rate * 100m, 2, MidpointRounding.AwayFromZero));
+    }
+
+    [Fact]
+    public void Fees_and_Brazils_IOF_raise_the_cost_figure()
+    {
+        var spain = CountryRegistry.Get("ES").Product;
+        var noFee = spain with { OpeningFeeRate = 0m };
+        var brazil = CountryRegistry.Get("BR").Product.Quote(20_000m, 24);
+
+        Assert.True(spain.Quote(20_000m, 36).CostFigureRate > noFee.Quote(20_000m, 36).CostFigureRate);
+        Assert.True(brazil.Taxes > 0m);
+        Assert.True(brazil.CostFigureRate > (decimal)Math.Pow(1 + (double)brazil.AnnualInterestRate / 12, 12) - 1);
+    }
+
+    [Fact]
+    public void A_products_version_is_stable_for_its_content_and_changes_with_it()
+    {
+        var product = CountryRegistry.Get("IT").Product;
+
+        Assert.Equal(product.Version, (product with { }).Version);
+        Assert.NotEqual(product.Version, (product with { OpeningFeeRate = 0.02m }).Version);
+        Assert.Equal(12, product.Version.Length);
+    }
+
+    [Fact]
+    public void Debt_to_income_uses_the_annuity_payment_not_amount_over_term()
+    {
+        var spain = CountryRegistry.Get("ES");
+        var request = new LoanRequest(20_000m, 3_000m, 36);
+        var report = new BureauReport("ASNEF-CIRBE", 700, 5_000m, 400m, false, 3_000m);
+        var annuity = Amortisation.Payment(20_000m, spain.Product.NominalRateFor(20_000m), 36);
+
+        var decision = DecisionEngine.Decide(spain, request, report);
+
+        var dti = decision.Rules.Single(rule => rule.Name == "debt_to_income");
+        Assert.Equal((400m + annuity) / 3_000m, dti.Observed);
+        Assert.NotEqual((400m + Math.Round(20_000m / 36, 2)) / 3_000m, dti.Observed);
+    }
+
+    [Fact]
+    public void Every_cost_figure_has_a_name_on_the_screens()
+    {
+        foreach (var figure in Enum.GetValues<CostFigure>())
+        {
+            Assert.NotNull(CreditDesk.Web.Localization.DeskText.Resources.GetString($"Pricing.Figure.{figure}", System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+}
