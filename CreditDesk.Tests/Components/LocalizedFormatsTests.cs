@@ -26,6 +26,13 @@ public sealed class LocalizedFormatsTests : DeskComponentContext
         form.WaitForAssertion(() => Assert.Equal("Entendido como R$ 15.000,50", Text(form.Find("[data-testid=apply-amount-understood]"))));
         Assert.Equal("15000.50", form.Find("[data-testid=apply-amount-understood]").GetAttribute("data-amount"));
         Assert.StartsWith("Parcela mensal estimada: R$ ", Text(form.Find("[data-testid=apply-payment]")), StringComparison.Ordinal);
+        // R$ 15 000,50 over 48 months at Brazil's 42 % band: the annuity and the CET with IOF, written the Brazilian way.
+        var quote = CreditDesk.Domain.Countries.CountryRegistry.Get("BR").Product.Quote(15_000.50m, 48);
+        Assert.Equal($"Parcela mensal estimada: {CreditDesk.Domain.MoneyText.Format(quote.MonthlyPayment, "BRL", CultureInfo.GetCultureInfo("pt-BR"))}".Replace('\u00A0', ' '),
+            Text(form.Find("[data-testid=apply-payment]")));
+        Assert.Equal("42,00%", Text(form.Find("[data-testid=apply-rate]")));
+        Assert.Contains("CET (custo efetivo total anual)", form.Markup, StringComparison.Ordinal);
+        Assert.Equal(quote.CostFigurePercent.ToString(CultureInfo.InvariantCulture), form.Find("[data-testid=apply-quote]").GetAttribute("data-apr"));
         Assert.Contains("Valor solicitado (BRL)", form.Markup, StringComparison.Ordinal);
         Assert.Equal("O CPF tem exatamente 11 dígitos.", Text(form.Find("[data-testid=error-document]")));
         Assert.Equal("11 dígitos, por exemplo 529.982.247-25.", Text(form.Find("[data-testid=apply-document-hint]")));
