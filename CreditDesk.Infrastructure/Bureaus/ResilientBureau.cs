@@ -22,11 +22,16 @@ namespace CreditDesk.Infrastructure.Bureaus;
 /// fallback to conservative data (flagged, so the decision goes to review). One pipeline per country, so one failing
 /// bureau never opens another's circuit; the registry adds Polly's own metrics (meter "Polly") and event logs.
 /// </summary>
-public sealed class ResilientBureau(ICreditBureau bureau, ResiliencePipelineProvider<string> pipelines, BureauCircuits circuits)
+public sealed class ResilientBureau(ICreditBureau bureau, ResiliencePipelineProvider<string> registry, BureauCircuits circuits)
 {
+    // Built once, here, before any call: the registry builds lazily and, when two first calls race, may run a country's
+    // configure callback twice — which its breaker's state provider refuses ("already initialized"), failing that call.
+    private readonly FrozenDictionary<string, ResiliencePipeline<BureauReport>> pipelines =
+        CountryRegistry.All.ToFrozenDictionary(policy => policy.Code, policy => registry.GetPipeline<BureauReport>(policy.Code), StringComparer.OrdinalIgnoreCase);
+
     public async Task<BureauReport> GetReportAsync(ICountryPolicy policy, string normalizedDocument, CancellationToken cancellationToken)
     {
-        var pipeline = pipelines.GetPipeline<BureauReport>(policy.Code);
+        var pipeline = pipelines[policy.Code];
         using var activity = CreditDeskTelemetry.Source.StartActivity("bureau.call", ActivityKind.Client);
         activity?.SetTag("creditdesk.country", policy.Code);
         activity?.SetTag("creditdesk.bureau", policy.BureauName);
