@@ -38,10 +38,15 @@ public sealed record ApplicationResponse(
     string? AnnualInterestRate = null, string? MonthlyPayment = null, string? TotalRepayable = null, string? Apr = null, string? AprName = null,
     string? OpeningFee = null)
 {
-    public static ApplicationResponse From(ApplicationSummary s) => Priced(new(
-        s.Id, s.Reference, s.Country, s.Currency, s.Status, WireMoney.Format(s.Amount), WireMoney.Format(s.MonthlyIncome), s.TermMonths,
-        WireMoney.Format(s.EstimatedMonthlyPayment), s.RiskScore, s.CreatedAt.UtcDateTime, s.UpdatedAt.UtcDateTime, s.DecidedAt?.UtcDateTime,
-        AssignedTo: s.AssignedTo), s.Quote);
+    /// <summary>The application as the API says it, priced once (the quote's payment is the estimated payment).</summary>
+    public static ApplicationResponse From(ApplicationSummary s)
+    {
+        var quote = s.Quote;
+        return Priced(new(
+            s.Id, s.Reference, s.Country, s.Currency, s.Status, WireMoney.Format(s.Amount), WireMoney.Format(s.MonthlyIncome), s.TermMonths,
+            WireMoney.Format(quote?.MonthlyPayment ?? s.EstimatedMonthlyPayment), s.RiskScore, s.CreatedAt.UtcDateTime, s.UpdatedAt.UtcDateTime,
+            s.DecidedAt?.UtcDateTime, AssignedTo: s.AssignedTo), quote);
+    }
 
     /// <summary>The price: rates as percentages with two decimals ("9.95"), money as decimal strings; <c>apr</c> is the country's cost figure (<c>apr_name</c>).</summary>
     private static ApplicationResponse Priced(ApplicationResponse response, Domain.Pricing.LoanQuote? quote) => quote is null ? response : response with
