@@ -54,6 +54,8 @@ public static class Extensions
         services.AddSingleton<StatusChanges>();
         services.AddSingleton<ApplicationQueries>();
         services.AddSingleton<ReviewWork>();
+        services.AddSingleton<LoanCatalogue>();
+        services.AddSingleton<DecisionTrail>();
         services.Configure<ApprovalOptions>(configuration.GetSection(ApprovalOptions.Section));
         services.AddSingleton<FourEyes>();
         services.AddSingleton<Proposals>();

@@ -107,6 +107,7 @@ public static class Extensions
         app.MapApplicationsApi();
         app.MapReviewApi();
         app.MapDocumentsApi();
+        app.MapDecisionsApi();
         app.MapWebhooksApi();
         app.MapCountriesApi();
         app.MapApiKeysApi();

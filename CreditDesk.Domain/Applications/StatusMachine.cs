@@ -7,6 +7,9 @@ public enum Actor
     Admin,
     Applicant,
     Bank,
+
+    /// <summary>A loan officer: makes no lifecycle move, except reopening a rejection through a human review the applicant asked for.</summary>
+    Officer,
 }
 
 /// <summary>The lifecycle of SPEC §3: which status may follow which, and who may make each move.</summary>

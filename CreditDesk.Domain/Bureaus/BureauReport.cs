@@ -1,7 +1,9 @@
 namespace CreditDesk.Domain.Bureaus;
 
 /// <summary>What a credit bureau says about a person, in the applicant's currency. A fallback report is conservative
-/// stand-in data used when the bureau could not be reached; it never lets an application be approved.</summary>
+/// stand-in data used when the bureau could not be reached; it never lets an application be approved.
+/// <see cref="RequestId"/> is the bureau's reference for the pull (none for a fallback); <see cref="PulledAt"/> when it
+/// was answered (or the fallback taken) — both go into the decision record.</summary>
 public sealed record BureauReport(
     string Provider,
     int Score,
@@ -9,7 +11,9 @@ public sealed record BureauReport(
     decimal MonthlyObligations,
     bool HasActiveDefaults,
     decimal? ReportedMonthlyIncome,
-    bool IsFallback = false)
+    bool IsFallback = false,
+    string? RequestId = null,
+    DateTimeOffset? PulledAt = null)
 {
     public const int MinimumScore = 300;
     public const int MaximumScore = 850;

@@ -66,7 +66,7 @@ public sealed record ApplicantView(
     private static ApplicantStep Step(AuditEntry entry) => new(entry.OccurredAt, entry.ToStatus, entry.Actor switch
     {
         "applicant" => "Applicant.Who.You",
-        "admin" => "Applicant.Who.Employee",
+        "admin" or "officer" => "Applicant.Who.Employee",
         "bank" => "Applicant.Who.Bank",
         _ => "Applicant.Who.CreditDesk",
     }, entry.ToStatus switch

@@ -23,7 +23,8 @@ public sealed record ApplicationFilter(
     decimal? MaxAmount = null,
     string? Search = null,
     string? AssignedTo = null,
-    string? AwaitingConfirmationBy = null)
+    string? AwaitingConfirmationBy = null,
+    bool ReviewRequested = false)
 {
     /// <summary><see cref="AssignedTo"/> for the review queue's applications nobody holds.</summary>
     public const string NoOne = "none";
@@ -31,18 +32,22 @@ public sealed record ApplicationFilter(
 
 public sealed record ApplicationSummary(
     Guid Id, string Reference, string Country, string Currency, string Status, decimal Amount, decimal MonthlyIncome, int TermMonths,
-    int? RiskScore, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DecidedAt, string? AssignedTo = null)
+    int? RiskScore, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DecidedAt, string? AssignedTo = null,
+    string? ProductVersion = null, DateTimeOffset? ReviewRequestedAt = null)
 {
+    /// <summary>The loan product it was priced with: the version in effect when it was submitted (the country's own before products were recorded).</summary>
+    public Domain.Pricing.LoanProduct Product => Domain.Pricing.LoanProducts.For(Country, ProductVersion);
+
     /// <summary>How long it has waited in its status (its last change); for an application under review, its age in review.</summary>
     public TimeSpan Waiting(DateTimeOffset now) => now - UpdatedAt;
 
-    /// <summary>The annuity at the country's loan rate (what decisions since issue #22 use), to the cent.</summary>
-    public decimal EstimatedMonthlyPayment => CountryRegistry.TryGet(Country, out var policy)
-        ? DecisionEngine.PriceOf(policy, new LoanRequest(Amount, MonthlyIncome, TermMonths))
+    /// <summary>The annuity at its product's rate (what decisions since issue #22 use), to the cent.</summary>
+    public decimal EstimatedMonthlyPayment => CountryRegistry.TryGet(Country, out _)
+        ? DecisionEngine.PriceOf(Product, new LoanRequest(Amount, MonthlyIncome, TermMonths))
         : new LoanRequest(Amount, MonthlyIncome, TermMonths).EstimatedMonthlyPayment;
 
     /// <summary>The full price: rate, fee, taxes, schedule and the country's cost figure.</summary>
-    public Domain.Pricing.LoanQuote? Quote => CountryRegistry.TryGet(Country, out var policy) ? policy.Product.Quote(Amount, TermMonths) : null;
+    public Domain.Pricing.LoanQuote? Quote => CountryRegistry.TryGet(Country, out _) ? Product.Quote(Amount, TermMonths) : null;
 }
 
 public sealed record ApplicationDetail(
@@ -107,7 +112,8 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
     public const int MaxPageSize = 200;
     /// <summary>The columns of a list row (benchmarks time the same SQL).</summary>
     public const string SummaryColumns =
-        "id, reference, country, currency, status, requested_amount, monthly_income, term_months, risk_score, created_at, updated_at, decided_at, assigned_to";
+        "id, reference, country, currency, status, requested_amount, monthly_income, term_months, risk_score, created_at, updated_at, decided_at, assigned_to, product_version, "
+        + "(SELECT min(r.requested_at) FROM review_requests r WHERE r.application_id = credit_applications.id AND r.outcome IS NULL) AS review_requested_at";
 
     /// <summary>Newest first, continuing after an API cursor (the order the API offers).</summary>
     public async Task<ApplicationPage> ListAsync(Caller caller, ApplicationFilter filter, int limit, PageCursor? after, CancellationToken cancellationToken)
@@ -253,11 +259,11 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
             return null;
         }
         var summary = ReadSummary(reader);
-        var keyId = reader.GetString(13);
-        var fullName = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(14));
-        var document = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(15));
-        var rules = reader.IsDBNull(16) ? [] : JsonSerializer.Deserialize<List<RuleResult>>(reader.GetString(16), Json.Options) ?? [];
-        var bureau = reader.IsDBNull(17) ? null : JsonSerializer.Deserialize<BureauReport>(reader.GetString(17), Json.Options);
+        var keyId = reader.GetString(15);
+        var fullName = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(16));
+        var document = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(17));
+        var rules = reader.IsDBNull(18) ? [] : JsonSerializer.Deserialize<List<RuleResult>>(reader.GetString(18), Json.Options) ?? [];
+        var bureau = reader.IsDBNull(19) ? null : JsonSerializer.Deserialize<BureauReport>(reader.GetString(19), Json.Options);
         return new ApplicationDetail(summary, fullName, caller.IsAdmin ? document : DocumentText.Mask(document), !caller.IsAdmin, rules, bureau);
     }
 
@@ -366,6 +372,11 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
             Add("EXISTS (SELECT 1 FROM decision_proposals p WHERE p.application_id = credit_applications.id AND p.state = 'pending' AND p.proposed_by <> @confirmer)",
                 "confirmer", confirmer);
         }
+        // Applicants' requests for a human review that no one has answered yet.
+        if (filter.ReviewRequested)
+        {
+            where.Add("EXISTS (SELECT 1 FROM review_requests r WHERE r.application_id = credit_applications.id AND r.outcome IS NULL)");
+        }
         return where;
     }
 
@@ -402,5 +413,6 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
     private static ApplicationSummary ReadSummary(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetDecimal(5),
         reader.GetDecimal(6), reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetInt32(8), reader.GetFieldValue<DateTimeOffset>(9),
-        reader.GetFieldValue<DateTimeOffset>(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11), reader.IsDBNull(12) ? null : reader.GetString(12));
+        reader.GetFieldValue<DateTimeOffset>(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11), reader.IsDBNull(12) ? null : reader.GetString(12),
+        reader.IsDBNull(13) ? null : reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14));
 }

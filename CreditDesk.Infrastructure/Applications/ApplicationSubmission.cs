@@ -37,6 +37,7 @@ public sealed class ApplicationSubmission(
     IValidator<ApplicationForm> validator,
     PiiCipher cipher,
     ProcessingWakeup wakeup,
+    LoanCatalogue catalogue,
     TimeProvider clock)
 {
     private const string OneActivePerPerson = "ux_credit_applications_one_active_per_person";
@@ -50,6 +51,13 @@ public sealed class ApplicationSubmission(
         }
 
         var policy = CountryRegistry.Get(form.Country);
+        // The product in effect prices it (recorded with it, so the decision uses the terms the applicant was shown) and
+        // bounds what may be asked for.
+        var product = await catalogue.CurrentAsync(policy.Code, cancellationToken);
+        if (ProductLimits(product, form.Amount!.Value, form.TermMonths!.Value) is { Count: > 0 } outside)
+        {
+            return new SubmissionResult.Invalid(outside);
+        }
         // Started before the insert so the outbox row carries this span as the parent of the processing that follows.
         using var activity = CreditDeskTelemetry.Source.StartActivity("application.submit");
         activity?.SetTag("creditdesk.country", policy.Code);
@@ -65,15 +73,16 @@ public sealed class ApplicationSubmission(
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(Command("""
             INSERT INTO credit_applications (id, reference, country, currency, status, requested_amount, monthly_income, term_months,
-                full_name_cipher, document_cipher, pii_key_id, document_hash, applicant_user_id, created_at, updated_at)
+                full_name_cipher, document_cipher, pii_key_id, document_hash, applicant_user_id, created_at, updated_at, product_version)
             VALUES (@id, @reference_prefix || lpad(nextval('application_reference_seq')::text, 6, '0'), @country, @currency, @status,
-                @amount, @income, @term, @name, @document, @key, @hash, @user, @now, @now)
+                @amount, @income, @term, @name, @document, @key, @hash, @user, @now, @now, @product)
             RETURNING reference
             """,
             ("id", id), ("reference_prefix", ApplicationReference.Prefix(policy.Code, now)), ("country", policy.Code), ("currency", policy.Currency), ("status", pending),
             ("amount", Domain.Money.RoundToCents(form.Amount!.Value)), ("income", Domain.Money.RoundToCents(form.MonthlyIncome!.Value)),
             ("term", form.TermMonths!.Value), ("name", name.Data), ("document", encryptedDocument.Data), ("key", name.KeyId),
-            ("hash", cipher.DocumentHash(policy.Code, document)), ("user", (object?)applicantUserId ?? DBNull.Value), ("now", now)));
+            ("hash", cipher.DocumentHash(policy.Code, document)), ("user", (object?)applicantUserId ?? DBNull.Value), ("now", now),
+            ("product", product.Version)));
         batch.BatchCommands.Add(Command("""
             INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at)
             VALUES (@id, NULL, @status, 'applicant', @by, 'Application submitted', @now)
@@ -99,6 +108,21 @@ public sealed class ApplicationSubmission(
         CreditDeskTelemetry.ApplicationsCreated.Add(1, new KeyValuePair<string, object?>("country", policy.Code));
         wakeup.Signal();
         return new SubmissionResult.Created(id, reference, ApplicationStatus.Pending, now);
+    }
+
+    /// <summary>The product's amounts and terms: outside them there is no loan to price (by field, like the form's own errors).</summary>
+    public static Dictionary<string, Wording> ProductLimits(Domain.Pricing.LoanProduct product, decimal amount, int termMonths)
+    {
+        var problems = new Dictionary<string, Wording>();
+        if (amount < product.MinAmount || amount > product.MaxAmount)
+        {
+            problems[ApplicationFormRules.Fields.Amount] = new Wording("Form.Amount.ProductRange", product.MinAmount, product.MaxAmount, product.Currency);
+        }
+        if (termMonths < product.MinTermMonths || termMonths > product.MaxTermMonths)
+        {
+            problems[ApplicationFormRules.Fields.TermMonths] = new Wording("Form.Term.ProductRange", product.MinTermMonths, product.MaxTermMonths);
+        }
+        return problems;
     }
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)

@@ -73,7 +73,8 @@ public sealed class SimulatedCreditBureau(BureauFaultSettings faults) : ICreditB
         {
             throw new BureauUnavailableException($"{policy.BureauName} did not answer (simulated failure).");
         }
-        return Report(policy, normalizedDocument);
+        // The figures are a pure function of the person; each pull gets its own reference, as a real bureau's does.
+        return Report(policy, normalizedDocument) with { RequestId = $"{policy.Code}-{Guid.CreateVersion7():N}" };
     }
 
     public static BureauReport Report(ICountryPolicy policy, string normalizedDocument)

@@ -22,7 +22,7 @@ namespace CreditDesk.Infrastructure.Bureaus;
 /// fallback to conservative data (flagged, so the decision goes to review). One pipeline per country, so one failing
 /// bureau never opens another's circuit; the registry adds Polly's own metrics (meter "Polly") and event logs.
 /// </summary>
-public sealed class ResilientBureau(ICreditBureau bureau, ResiliencePipelineProvider<string> registry, BureauCircuits circuits)
+public sealed class ResilientBureau(ICreditBureau bureau, ResiliencePipelineProvider<string> registry, BureauCircuits circuits, TimeProvider clock)
 {
     // Built once, here, before any call: the registry builds lazily and, when two first calls race, may run a country's
     // configure callback twice — which its breaker's state provider refuses ("already initialized"), failing that call.
@@ -49,7 +49,7 @@ public sealed class ResilientBureau(ICreditBureau bureau, ResiliencePipelineProv
         activity?.SetTag("creditdesk.fallback", report.IsFallback);
         CreditDeskTelemetry.BureauCalls.Add(1,
             new KeyValuePair<string, object?>("country", policy.Code), new KeyValuePair<string, object?>("outcome", report.IsFallback ? "fallback" : "ok"));
-        return report;
+        return report with { PulledAt = clock.GetUtcNow() };
     }
 
     public CircuitState CircuitState(ICountryPolicy policy) => circuits.For(policy).State.CircuitState;

@@ -16,6 +16,8 @@ public sealed record ApplicationChanged(
     public const string NoteChange = "note";
     public const string ProposalChange = "proposal";
     public const string DocumentChange = "document";
+    /// <summary>An applicant asked for a human review, or staff gave its outcome.</summary>
+    public const string ReviewChange = "review";
 
     public bool IsStatusChange => What == StatusChange;
 }

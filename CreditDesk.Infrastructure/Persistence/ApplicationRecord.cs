@@ -25,5 +25,7 @@ public sealed class ApplicationRecord
     /// <summary>The officer or admin working the application under review (a user id), if anyone is.</summary>
     public string? AssignedTo { get; set; }
     public DateTimeOffset? AssignedAt { get; set; }
+    /// <summary>The loan product (its version) in effect when the application was submitted: the price the applicant was shown.</summary>
+    public string? ProductVersion { get; set; }
     public uint Version { get; set; }
 }

@@ -1,5 +1,8 @@
 using CreditDesk.Domain.Applications;
+using System.Text.Json;
+using CreditDesk.Domain.Decisions;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CreditDesk.Infrastructure.Persistence;
 
@@ -27,6 +30,46 @@ internal static class StatusWrites
             RETURNING application_id)
         """;
 
+    /// <summary>
+    /// A decision row for each application in <c>audited</c>, as a CTE for a <c>WITH</c> list: the automatic record in
+    /// <c>@decision_record</c> (see <see cref="AddDecisionRecord"/>), superseding the application's latest decision.
+    /// </summary>
+    public static string RecordDecision(string actor, string actorId, string now) => $"""
+        decided AS (
+            INSERT INTO decisions (application_id, status, solely_automated, actor, actor_id, policy_version, product_version, supersedes, decided_at, record)
+            SELECT au.application_id, @decision_status, true, {actor}, {actorId}, @policy_version, @product_version,
+                   (SELECT max(d.id) FROM decisions d WHERE d.application_id = au.application_id), {now}, @decision_record
+              FROM audited au)
+        """;
+
+    /// <summary>
+    /// A person's decision (an admin's move to APPROVED, REJECTED or back to UNDER_REVIEW; staff reopening a rejection on review): not automated, under the
+    /// policy version of the decision it supersedes, with the reason they gave.
+    /// </summary>
+    private const string RecordManualDecision = """
+        decided AS (
+            INSERT INTO decisions (application_id, status, solely_automated, actor, actor_id, policy_version, product_version, supersedes, decided_at, record)
+            SELECT au.application_id, @to, false, @actor, @actor_id, coalesce(p.policy_version, ''), coalesce(p.product_version, ''), p.id, @now,
+                   jsonb_build_object('solely_automated', false, 'status', @to::text, 'policy_version', coalesce(p.policy_version, ''),
+                       'product_version', coalesce(p.product_version, ''), 'decided_by', @actor::text, 'reason', @reason::text, 'reviewed_decision', p.id,
+                       'proposed_by', @proposed_by_text)
+              FROM audited au
+              LEFT JOIN LATERAL (SELECT d.id, d.policy_version, d.product_version FROM decisions d
+                                  WHERE d.application_id = au.application_id ORDER BY d.id DESC LIMIT 1) p ON true)
+        """;
+
+    public static void AddDecisionRecord(NpgsqlParameterCollection parameters, DecisionRecord record)
+    {
+        parameters.AddWithValue("decision_status", record.Status);
+        parameters.AddWithValue("policy_version", record.PolicyVersion);
+        parameters.AddWithValue("product_version", record.ProductVersion);
+        parameters.AddWithValue("decision_record", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(record, Json.Options));
+    }
+
+    /// <summary>Whether a move is a person's credit decision (recorded in <c>decisions</c>): an admin approving, rejecting or reopening.</summary>
+    public static bool IsManualDecision(ApplicationStatus to, Actor actor) =>
+        actor is Actor.Admin or Actor.Officer && to is ApplicationStatus.Approved or ApplicationStatus.Rejected or ApplicationStatus.UnderReview;
+
     public static async Task<bool> MoveAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
@@ -40,10 +83,15 @@ internal static class StatusWrites
         string extraAssignments = "",
         Action<NpgsqlParameterCollection>? addParameters = null,
         string? proposedBy = null,
+        DecisionRecord? automatic = null,
         CancellationToken cancellationToken = default)
     {
+        // Every decision is recorded in the same statement as the move: the rules' record when they decided, a person's otherwise.
+        var decided = automatic is not null ? "," + RecordDecision("@actor", "@actor_id", "@now")
+            : IsManualDecision(to, actor) ? "," + RecordManualDecision
+            : "";
         var sql = $"""
-            WITH {MoveAndAudit("@id", "@from", "@to", "@actor", "@actor_id", "@reason", "@now", extraAssignments, proposedBy is null ? "NULL" : "@proposed_by")}
+            WITH {MoveAndAudit("@id", "@from", "@to", "@actor", "@actor_id", "@reason", "@now", extraAssignments, proposedBy is null ? "NULL" : "@proposed_by")}{decided}
             SELECT count(*) FROM audited
             """;
         await using var command = new NpgsqlCommand(sql, connection, transaction);
@@ -57,6 +105,14 @@ internal static class StatusWrites
         if (proposedBy is not null)
         {
             command.Parameters.AddWithValue("proposed_by", proposedBy);
+        }
+        if (automatic is not null)
+        {
+            AddDecisionRecord(command.Parameters, automatic);
+        }
+        else if (IsManualDecision(to, actor))
+        {
+            command.Parameters.AddWithValue("proposed_by_text", NpgsqlDbType.Text, (object?)proposedBy ?? DBNull.Value);
         }
         addParameters?.Invoke(command.Parameters);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;

@@ -25,22 +25,24 @@ public sealed class PiiKeyRotation(NpgsqlDataSource dataSource, PiiCipher cipher
 
     /// <summary>
     /// One batch of every table that holds personal data: the application's name and document, review notes,
-    /// document requests, and uploaded files (up to 10 MiB each, so a few at a time whatever the batch size).
+    /// document requests, review requests (statement, and the outcome's explanation once given), and uploaded files (up to 10 MiB each, so a few at a time whatever the batch size).
     /// </summary>
     private async Task<int> RotateBatchAsync(int batchSize, CancellationToken cancellationToken) =>
         await RotateAsync("credit_applications", ["full_name_cipher", "document_cipher"], batchSize, cancellationToken)
         + await RotateAsync("application_notes", ["text_cipher"], batchSize, cancellationToken)
         + await RotateAsync("document_requests", ["message_cipher"], batchSize, cancellationToken)
+        + await RotateAsync("review_requests", ["statement_cipher"], batchSize, cancellationToken, whereAlso: "explanation_cipher IS NULL")
+        + await RotateAsync("review_requests", ["statement_cipher", "explanation_cipher"], batchSize, cancellationToken, whereAlso: "explanation_cipher IS NOT NULL")
         + await RotateAsync("application_documents", ["content_cipher"], Math.Min(batchSize, 8), cancellationToken);
 
     /// <summary>One batch of one table's encrypted columns (sharing its <c>pii_key_id</c>), locked with SKIP LOCKED and rewritten under the active key.</summary>
-    private async Task<int> RotateAsync(string table, string[] columns, int batchSize, CancellationToken cancellationToken)
+    private async Task<int> RotateAsync(string table, string[] columns, int batchSize, CancellationToken cancellationToken, string whereAlso = "TRUE")
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = new List<(Guid Id, byte[][] Plain)>();
         await using (var select = new NpgsqlCommand(
-            $"SELECT id, pii_key_id, {string.Join(", ", columns)} FROM {table} WHERE pii_key_id <> @active LIMIT @batch FOR UPDATE SKIP LOCKED", connection, transaction))
+            $"SELECT id, pii_key_id, {string.Join(", ", columns)} FROM {table} WHERE pii_key_id <> @active AND {whereAlso} LIMIT @batch FOR UPDATE SKIP LOCKED", connection, transaction))
         {
             select.Parameters.AddWithValue("active", cipher.ActiveKeyId);
             select.Parameters.AddWithValue("batch", batchSize);

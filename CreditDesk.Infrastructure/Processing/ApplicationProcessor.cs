@@ -4,6 +4,7 @@ using CreditDesk.Domain.Applications;
 using CreditDesk.Domain.Bureaus;
 using CreditDesk.Domain.Countries;
 using CreditDesk.Domain.Decisions;
+using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Infrastructure.Bureaus;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Pii;
@@ -24,6 +25,7 @@ public sealed class ApplicationProcessor(
     PiiCipher cipher,
     ResilientBureau bureau,
     NodeIdentity node,
+    LoanCatalogue catalogue,
     TimeProvider clock)
 {
     private static readonly string ValidatingCode = ApplicationStatus.Validating.ToCode();
@@ -45,10 +47,13 @@ public sealed class ApplicationProcessor(
             return;
         }
         var policy = CountryRegistry.Get(claimed.Country);
+        var version = new PolicyVersion(policy, await catalogue.FindAsync(policy.Code, claimed.ProductVersion, cancellationToken));
         var document = cipher.Decrypt(claimed.KeyId, claimed.DocumentCipher);
         var report = await bureau.GetReportAsync(policy, document, cancellationToken);
-        var decision = DecisionEngine.Decide(policy, claimed.Request, report);
-        await RecordDecisionAsync(claimed.Item, decision, report, cancellationToken);
+        var decision = DecisionEngine.Decide(version, claimed.Request, report);
+        var now = clock.GetUtcNow();
+        await RecordDecisionAsync(claimed.Item, decision, report,
+            DecisionRecord.Automatic(version, decision, report, claimed.SubmittedAt, now), now, cancellationToken);
         activity?.SetTag("creditdesk.status", decision.Status.ToCode());
         CreditDeskTelemetry.ApplicationsDecided.Add(1,
             new KeyValuePair<string, object?>("country", policy.Code), new KeyValuePair<string, object?>("status", decision.Status.ToCode()));
@@ -63,9 +68,11 @@ public sealed class ApplicationProcessor(
     public async Task<ScreenText> ReassessAsync(Guid applicationId, string adminId, CancellationToken cancellationToken)
     {
         await using var select = dataSource.CreateCommand(
-            "SELECT status, country, requested_amount, monthly_income, term_months, document_cipher, pii_key_id FROM credit_applications WHERE id = @id");
+            "SELECT status, country, requested_amount, monthly_income, term_months, document_cipher, pii_key_id, product_version, created_at FROM credit_applications WHERE id = @id");
         select.Parameters.AddWithValue("id", applicationId);
         string status, country, keyId;
+        string? productVersion;
+        DateTimeOffset submittedAt;
         LoanRequest request;
         byte[] documentCipher;
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
@@ -77,28 +84,42 @@ public sealed class ApplicationProcessor(
             (status, country) = (reader.GetString(0), reader.GetString(1));
             request = new LoanRequest(reader.GetDecimal(2), reader.GetDecimal(3), reader.GetInt32(4));
             (documentCipher, keyId) = (reader.GetFieldValue<byte[]>(5), reader.GetString(6));
+            (productVersion, submittedAt) = (reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8));
         }
         if (status != ApplicationStatus.UnderReview.ToCode())
         {
             return new ScreenText("Ops.Retry.Nothing", status);
         }
         var policy = CountryRegistry.Get(country);
+        var version = new PolicyVersion(policy, await catalogue.FindAsync(policy.Code, productVersion, cancellationToken));
         var report = await bureau.GetReportAsync(policy, cipher.Decrypt(keyId, documentCipher), cancellationToken);
-        var decision = DecisionEngine.Decide(policy, request, report);
+        var decision = DecisionEngine.Decide(version, request, report);
+        var now = clock.GetUtcNow();
+        var record = DecisionRecord.Automatic(version, decision, report, submittedAt, now);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (decision.Status == ApplicationStatus.UnderReview)
         {
-            await using var update = new NpgsqlCommand(
-                "UPDATE credit_applications SET risk_score = @risk, rule_results = @rules, bureau_report = @report, updated_at = now() WHERE id = @id", connection);
+            // Still for a person: the new assessment is recorded as a decision of its own, superseding the one before.
+            await using var update = new NpgsqlCommand($"""
+                WITH audited AS (
+                    UPDATE credit_applications SET risk_score = @risk, rule_results = @rules, bureau_report = @report, updated_at = @now
+                     WHERE id = @id AND status = 'UNDER_REVIEW' RETURNING id AS application_id),
+                {StatusWrites.RecordDecision("'admin'", "@admin", "@now")}
+                SELECT count(*) FROM audited
+                """, connection);
             AddAssessment(update.Parameters, decision, report);
+            StatusWrites.AddDecisionRecord(update.Parameters, record);
+            update.Parameters.AddWithValue("admin", adminId);
+            update.Parameters.AddWithValue("now", now);
             update.Parameters.AddWithValue("id", applicationId);
             await update.ExecuteNonQueryAsync(cancellationToken);
             return new ScreenText("Ops.Retry.StillReview");
         }
+        // The rules decided (an admin only asked them again): recorded as an automatic decision, made at the admin's request.
         var moved = await StatusWrites.MoveAsync(connection, null, applicationId, ApplicationStatus.UnderReview, decision.Status, Actor.Admin, adminId,
-            $"Dead letter retried: automatic decision, risk score {decision.RiskScore}", clock.GetUtcNow(),
+            $"Dead letter retried: automatic decision, risk score {decision.RiskScore}", now,
             DecisionAssignments,
-            parameters => AddAssessment(parameters, decision, report), cancellationToken: cancellationToken);
+            parameters => AddAssessment(parameters, decision, report), automatic: record, cancellationToken: cancellationToken);
         return moved ? new ScreenText("Ops.Retry.Decided", decision.Status.ToCode()) : new ScreenText("Ops.Retry.Raced");
     }
 
@@ -142,7 +163,8 @@ public sealed class ApplicationProcessor(
     /// <summary>What a decision writes besides its status: when, the score, the rules and the bureau's report.</summary>
     private const string DecisionAssignments = ", decided_at = @now, risk_score = @risk, rule_results = @rules, bureau_report = @report";
 
-    private async Task RecordDecisionAsync(OutboxItem item, Decision decision, BureauReport report, CancellationToken cancellationToken)
+    private async Task RecordDecisionAsync(
+        OutboxItem item, Decision decision, BureauReport report, DecisionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var failed = decision.Rules.Where(r => r.Failed).Select(r => r.Name).ToList();
         var reason = $"Automatic decision, risk score {decision.RiskScore}" + (failed.Count > 0 ? $"; failed: {string.Join(", ", failed)}" : "");
@@ -150,15 +172,17 @@ public sealed class ApplicationProcessor(
         await using var command = dataSource.CreateCommand($"""
             WITH claim AS (
                 DELETE FROM application_outbox WHERE id = @outbox AND claimed_by = @node RETURNING application_id),
-            {StatusWrites.MoveAndAudit("SELECT application_id FROM claim", "@from", "@to", "'system'", "@node", "@reason", "@now", DecisionAssignments)}
+            {StatusWrites.MoveAndAudit("SELECT application_id FROM claim", "@from", "@to", "'system'", "@node", "@reason", "@now", DecisionAssignments)},
+            {StatusWrites.RecordDecision("'system'", "@node", "@now")}
             SELECT count(*) FROM audited
             """);
         command.Parameters.AddWithValue("outbox", item.Id);
         command.Parameters.AddWithValue("node", node.Id);
         command.Parameters.AddWithValue("from", ValidatingCode);
         command.Parameters.AddWithValue("to", decision.Status.ToCode());
-        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        command.Parameters.AddWithValue("now", now);
         AddAssessment(command.Parameters, decision, report);
+        StatusWrites.AddDecisionRecord(command.Parameters, record);
         command.Parameters.AddWithValue("reason", Truncate(reason, 500));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

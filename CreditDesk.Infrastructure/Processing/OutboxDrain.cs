@@ -75,7 +75,7 @@ public sealed partial class OutboxDrain(
                 RETURNING o.id, o.application_id, o.attempts, o.trace_parent),
             {StatusWrites.MoveAndAudit("SELECT application_id FROM claimed", "'PENDING'", "'VALIDATING'", "'system'", "@node", "'Processing started'", "now()")}
             SELECT c.id, c.application_id, c.attempts, c.trace_parent,
-                   a.status, a.country, a.requested_amount, a.monthly_income, a.term_months, a.document_cipher, a.pii_key_id
+                   a.status, a.country, a.requested_amount, a.monthly_income, a.term_months, a.document_cipher, a.pii_key_id, a.product_version, a.created_at
               FROM claimed c JOIN credit_applications a ON a.id = c.application_id
             """;
         using var activity = CreditDeskTelemetry.Source.StartActivity("outbox.claim");
@@ -93,7 +93,9 @@ public sealed partial class OutboxDrain(
                 reader.GetString(5),
                 new LoanRequest(reader.GetDecimal(6), reader.GetDecimal(7), reader.GetInt32(8)),
                 reader.GetFieldValue<byte[]>(9),
-                reader.GetString(10)));
+                reader.GetString(10),
+                reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.GetFieldValue<DateTimeOffset>(12)));
         }
         activity?.SetTag("creditdesk.claimed", claimed.Count);
         return claimed;

@@ -7,7 +7,8 @@ public sealed record OutboxItem(long Id, Guid ApplicationId, int Attempt, string
 
 /// <summary>
 /// A claimed outbox row together with what processing needs from its application, read in the claiming statement.
-/// <see cref="StatusAtClaim"/> is the status before the claim moved PENDING applications to VALIDATING.
+/// <see cref="StatusAtClaim"/> is the status before the claim moved PENDING applications to VALIDATING;
+/// <see cref="ProductVersion"/> the loan product it was priced with when submitted (<see cref="SubmittedAt"/>).
 /// </summary>
 public sealed record ClaimedApplication(
     OutboxItem Item,
@@ -15,4 +16,6 @@ public sealed record ClaimedApplication(
     string Country,
     LoanRequest Request,
     byte[] DocumentCipher,
-    string KeyId);
+    string KeyId,
+    string? ProductVersion,
+    DateTimeOffset SubmittedAt);

@@ -25,6 +25,7 @@ public sealed class ApplicationsScreenTests : DeskComponentContextWithDatabase
         Services.AddSingleton(Node.Get<FourEyes>());
         Services.AddSingleton(Node.Get<ReviewWork>());
         Services.AddSingleton(Node.Get<SupportingDocuments>());
+        Services.AddSingleton(Node.Get<DecisionTrail>());
         Services.AddScoped<CircuitLiveUpdates>();
         Services.AddScoped<ApplicationsDesk>();
         Services.AddScoped<CurrentCaller>();

@@ -38,15 +38,17 @@ public sealed class ProcessingReliabilityTests : IAsyncLifetime
 
         // The crashed node comes back and tries to finish its old claim: nothing happens.
         var lateClaim = new ClaimedApplication(new OutboxItem(1, id, 1, null), "VALIDATING", "CO",
-            new CreditDesk.Domain.Decisions.LoanRequest(5_000_000m, 4_000_000m, 36), documentCipher, "k1");
+            new CreditDesk.Domain.Decisions.LoanRequest(5_000_000m, 4_000_000m, 36), documentCipher, "k1", null, DateTimeOffset.UtcNow);
         var late = new ApplicationProcessor(
             survivor.Get<Npgsql.NpgsqlDataSource>(), survivor.Get<CreditDesk.Infrastructure.Pii.PiiCipher>(),
-            survivor.Get<ResilientBureau>(), new NodeIdentity("crashed-node"), TimeProvider.System);
+            survivor.Get<ResilientBureau>(), new NodeIdentity("crashed-node"), survivor.Get<CreditDesk.Infrastructure.Applications.LoanCatalogue>(),
+            TimeProvider.System);
         await late.ProcessAsync(lateClaim, CancellationToken.None);
 
         Assert.Equal(1L, await database.ScalarAsync<long>(
             $"SELECT count(*) FROM application_audit WHERE application_id = '{id}' AND from_status = 'VALIDATING'"));
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM application_outbox"));
+        Assert.Equal(1L, await database.ScalarAsync<long>($"SELECT count(*) FROM decisions WHERE application_id = '{id}'"));
     }
 
     [Fact]
@@ -69,6 +71,9 @@ public sealed class ProcessingReliabilityTests : IAsyncLifetime
         Assert.Equal(count, decisionsPerApplication.Count);
         Assert.All(decisionsPerApplication, row => Assert.Equal((1L, 1L), row));
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM application_outbox"));
+        // And exactly one decision record each: the record is written in the statement that decides, never twice.
+        Assert.Equal((long)count, await database.ScalarAsync<long>("SELECT count(DISTINCT application_id) FROM decisions"));
+        Assert.Equal((long)count, await database.ScalarAsync<long>("SELECT count(*) FROM decisions"));
     }
 
     [Fact]

@@ -47,6 +47,7 @@ public sealed class ResilientBureauTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(new BureauFaultSettings());
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ICreditBureau, SimulatedCreditBureau>();
         services.Configure<BureauResilienceOptions>(_ => { });
         ResilientBureau.AddBureauPipelines(services);

@@ -156,10 +156,26 @@ public static partial class ApplicationsApi
     }
 
     private static async Task<Results<Ok<ApplicationResponse>, ProblemHttpResult>> GetAsync(
-        SignedIn signedIn, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>
-        await queries.GetAsync(signedIn.Caller, id, cancellationToken) is { } detail
-            ? TypedResults.Ok(signedIn.Caller.IsApplicant ? ApplicantResponses.Application(detail) : ApplicationResponse.From(detail))
-            : ApiProblems.NotFound($"Application {id}");
+        SignedIn signedIn, ApplicationQueries queries, DecisionTrail trail, Guid id, CancellationToken cancellationToken)
+    {
+        if (await queries.GetAsync(signedIn.Caller, id, cancellationToken) is not { } detail)
+        {
+            return ApiProblems.NotFound($"Application {id}");
+        }
+        if (!signedIn.Caller.IsApplicant)
+        {
+            return TypedResults.Ok(ApplicationResponse.From(detail));
+        }
+        var response = ApplicantResponses.Application(detail);
+        if (detail.Summary.Status is "APPROVED" or "REJECTED" or "UNDER_REVIEW")
+        {
+            // The notice trail: what the applicant's software was told of the decision (in English, the API's language).
+            var words = new[] { Localization.DeskText.English(ApplicantView.Describe(detail.Summary.Status)) }
+                .Concat(response.Reasons?.Select(reason => reason.Text) ?? []).Append(response.HumanReview ?? "");
+            await trail.RecordNoticeAsync(id, "api", "en", string.Join("\n", words.Where(word => word.Length > 0)), cancellationToken);
+        }
+        return TypedResults.Ok(response);
+    }
 
     private static async Task<Results<Ok<ScheduleResponse>, ProblemHttpResult>> ScheduleAsync(
         SignedIn signedIn, ApplicationQueries queries, Guid id, CancellationToken cancellationToken) =>

@@ -91,7 +91,9 @@ public static class ApplicantResponses
             Document = Domain.Documents.DocumentText.Mask(detail.Document),
             DocumentMasked = true,
             Reasons = reasons.Count > 0 ? reasons.Select(key => new ReasonResponse(key["Reason.".Length..], Localization.DeskText.English(key))).ToList() : null,
-            HumanReview = ApplicantView.HumanReviewFor(detail.Summary.Status) is { } humanReview ? Localization.DeskText.English(humanReview) : null,
+            HumanReview = ApplicantView.HumanReviewFor(detail.Summary.Status) is { } humanReview
+                ? Localization.DeskText.English(humanReview == "Applicant.HumanReview" ? "Applicant.HumanReviewApi" : humanReview)
+                : null,
         };
     }
 

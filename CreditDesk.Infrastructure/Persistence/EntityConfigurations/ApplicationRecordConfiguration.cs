@@ -22,6 +22,7 @@ internal sealed class ApplicationRecordConfiguration : IEntityTypeConfiguration<
         builder.Property(a => a.RuleResults).HasColumnType("jsonb");
         builder.Property(a => a.BureauReport).HasColumnType("jsonb");
         builder.Property(a => a.AssignedTo).HasMaxLength(64);
+        builder.Property(a => a.ProductVersion).HasMaxLength(12);
         // The work queue: who holds what is under review, oldest waiting first.
         builder.HasIndex(a => new { a.AssignedTo, a.UpdatedAt }).HasDatabaseName("ix_credit_applications_review_queue").HasFilter("status = 'UNDER_REVIEW'");
         builder.Property(a => a.Version).HasColumnName("xmin").HasColumnType("xid").IsRowVersion();

@@ -141,6 +141,11 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("pii_key_id");
 
+                    b.Property<string>("ProductVersion")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("product_version");
+
                     b.Property<string>("Reference")
                         .IsRequired()
                         .HasColumnType("text")
@@ -333,6 +338,124 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                     b.ToTable("dead_letters", (string)null);
                 });
 
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.DecisionNoticeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("application_id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("content");
+
+                    b.Property<long>("DecisionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("decision_id");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("language");
+
+                    b.Property<DateTimeOffset>("ShownAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shown_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecisionId", "Channel", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ux_decision_notices_first");
+
+                    b.ToTable("decision_notices", (string)null);
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.DecisionRowRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("actor_id");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("application_id");
+
+                    b.Property<DateTimeOffset>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("PolicyVersion")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("policy_version");
+
+                    b.Property<string>("ProductVersion")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("product_version");
+
+                    b.Property<string>("Record")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("record");
+
+                    b.Property<bool>("SolelyAutomated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("solely_automated");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("Supersedes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("supersedes");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Supersedes");
+
+                    b.HasIndex("ApplicationId", "Id")
+                        .HasDatabaseName("ix_decisions_application");
+
+                    b.ToTable("decisions", (string)null);
+                });
+
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.DocumentRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -485,6 +608,46 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                     b.HasKey("Key");
 
                     b.ToTable("idempotency_keys", (string)null);
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.LoanProductRecord", b =>
+                {
+                    b.Property<string>("Version")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("version");
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("definition");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("effective_from");
+
+                    b.HasKey("Version");
+
+                    b.HasIndex("Country", "EffectiveFrom")
+                        .HasDatabaseName("ix_loan_products_country_effective");
+
+                    b.ToTable("loan_products", (string)null);
                 });
 
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.NoteRecord", b =>
@@ -652,6 +815,76 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .HasFilter("state = 'pending'");
 
                     b.ToTable("decision_proposals", (string)null);
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.ReviewRequestRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("application_id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<long>("DecisionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("decision_id");
+
+                    b.Property<byte[]>("ExplanationCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("explanation_cipher");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("PiiKeyId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("pii_key_id");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<byte[]>("StatementCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("statement_cipher");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId")
+                        .HasDatabaseName("ix_review_requests_application");
+
+                    b.HasIndex("DecisionId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_review_requests_decision");
+
+                    b.HasIndex("RequestedAt")
+                        .HasDatabaseName("ix_review_requests_open")
+                        .HasFilter("outcome IS NULL");
+
+                    b.ToTable("review_requests", (string)null);
                 });
 
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.WebhookEventRecord", b =>
@@ -967,6 +1200,29 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.DecisionNoticeRecord", b =>
+                {
+                    b.HasOne("CreditDesk.Infrastructure.Persistence.DecisionRowRecord", null)
+                        .WithMany()
+                        .HasForeignKey("DecisionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.DecisionRowRecord", b =>
+                {
+                    b.HasOne("CreditDesk.Infrastructure.Persistence.ApplicationRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CreditDesk.Infrastructure.Persistence.DecisionRowRecord", null)
+                        .WithMany()
+                        .HasForeignKey("Supersedes")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.DocumentRecord", b =>
                 {
                     b.HasOne("CreditDesk.Infrastructure.Persistence.ApplicationRecord", null)
@@ -1008,6 +1264,21 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                     b.HasOne("CreditDesk.Infrastructure.Persistence.ApplicationRecord", null)
                         .WithMany()
                         .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.ReviewRequestRecord", b =>
+                {
+                    b.HasOne("CreditDesk.Infrastructure.Persistence.ApplicationRecord", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CreditDesk.Infrastructure.Persistence.DecisionRowRecord", null)
+                        .WithMany()
+                        .HasForeignKey("DecisionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

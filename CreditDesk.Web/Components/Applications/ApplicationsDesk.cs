@@ -19,6 +19,8 @@ public sealed record DeskFilters(
     public const string Unassigned = "none";
     /// <summary>Admins: applications with a four-eyes proposal someone else made, waiting for my confirmation.</summary>
     public const string ToConfirm = "confirm";
+    /// <summary>Applications whose applicant asked for a human review that has no outcome yet.</summary>
+    public const string ReviewRequests = "review";
 
     public static DeskFilters FromQuery(string? country, string? status, string? from, string? to, string? min, string? max, string? search, string? queue = null) => new(
         CountryRegistry.TryGet(country, out var policy) ? policy.Code : null,
@@ -28,7 +30,7 @@ public sealed record DeskFilters(
         decimal.TryParse(min, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var low) ? low : null,
         decimal.TryParse(max, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var high) ? high : null,
         string.IsNullOrWhiteSpace(search) ? null : search.Trim(),
-        queue is MyQueue or Unassigned or ToConfirm ? queue : null);
+        queue is MyQueue or Unassigned or ToConfirm or ReviewRequests ? queue : null);
 
     /// <summary>The applications page's address with these filters (empty ones left out).</summary>
     public string ToUri(string path)
@@ -60,7 +62,8 @@ public sealed record DeskFilters(
             Unassigned => ApplicationFilter.NoOne,
             _ => null,
         },
-        Queue == ToConfirm ? caller?.Id ?? "" : null);
+        Queue == ToConfirm ? caller?.Id ?? "" : null,
+        Queue == ReviewRequests);
 
     /// <summary>Whether a new application announced live belongs on the list as filtered (dates, amounts and search need the row).</summary>
     public bool Admits(ApplicationChanged change) =>
@@ -213,9 +216,9 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
         var reloadFirstPage = false;
         foreach (var change in batch)
         {
-            // A queue view is defined by who holds what and which proposals are open: such a change moves rows in or
+            // A queue view is defined by who holds what and which proposals and review requests are open: such a change moves rows in or
             // out of it, so the page is read again.
-            if (Filters.Queue is not null && change.What is ApplicationChanged.AssignmentChange or ApplicationChanged.ProposalChange)
+            if (Filters.Queue is not null && change.What is ApplicationChanged.AssignmentChange or ApplicationChanged.ProposalChange or ApplicationChanged.ReviewChange)
             {
                 reloadFirstPage |= PageIndex == 0;
             }

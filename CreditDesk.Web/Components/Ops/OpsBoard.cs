@@ -1,3 +1,4 @@
+using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Infrastructure.Operations;
 using CreditDesk.Web.Components.Live;
 
@@ -7,10 +8,10 @@ namespace CreditDesk.Web.Components.Ops;
 public sealed record QueueSample(DateTimeOffset At, long Due);
 
 /// <summary>
-/// What one circuit's /ops screen shows: queue, latency, decisions per minute, dead letters and webhook failures. It reads
+/// What one circuit's /ops screen shows: queue, latency, decisions per minute, open human-review requests, dead letters and webhook failures. It reads
 /// them every two seconds and on every live change, keeps the last queue readings for the chart, and tells the page.
 /// </summary>
-public sealed class OpsBoard(OpsQueries queries, CircuitLiveUpdates live, TimeProvider clock) : IAsyncDisposable
+public sealed class OpsBoard(OpsQueries queries, DecisionTrail trail, CircuitLiveUpdates live, TimeProvider clock) : IAsyncDisposable
 {
     public static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
 
@@ -28,6 +29,9 @@ public sealed class OpsBoard(OpsQueries queries, CircuitLiveUpdates live, TimePr
     public LatencySummary Latency { get; private set; } = new(null, null, 0);
 
     public IReadOnlyList<DecisionBucket> Decisions { get; private set; } = [];
+
+    /// <summary>Applicants' requests for a human review still waiting for an outcome.</summary>
+    public OpenReviewRequests ReviewRequests { get; private set; } = new(0, null);
 
     public IReadOnlyList<QueueSample> QueueSamples => queueSamples;
 
@@ -61,6 +65,7 @@ public sealed class OpsBoard(OpsQueries queries, CircuitLiveUpdates live, TimePr
             DeadLetters = await queries.OpenDeadLettersAsync(stop.Token);
             WebhookFailures = await queries.RecentWebhookFailuresAsync(stop.Token);
             Decisions = await queries.DecisionsPerMinuteAsync(stop.Token);
+            ReviewRequests = await trail.OpenAsync(stop.Token);
             queueSamples.Add(new QueueSample(clock.GetUtcNow(), Queue.Due));
             if (queueSamples.Count > QueueSamplesKept)
             {
