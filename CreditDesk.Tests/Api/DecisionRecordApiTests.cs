@@ -130,6 +130,17 @@ public sealed class DecisionRecordApiTests(ApiFixture api) : IClassFixture<ApiFi
         using var onManual = await applicant.PostAsJsonAsync($"api/v1/applications/{id}/review-requests", new { statement = "And again" });
         Assert.Equal(HttpStatusCode.Conflict, onManual.StatusCode);
         Assert.EndsWith("/not_eligible", (await JsonAsync(onManual)).GetProperty("type").GetString(), StringComparison.Ordinal);
+
+        // The admin then approves it on the desk: a third decision, a person's, superseding the reopening.
+        using var approved = await api.Client(AdminKey).PatchAsJsonAsync($"api/v1/applications/{id}/status", new { status = "APPROVED", reason = "New contract verified" });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var final = (await JsonAsync(await officer.GetAsync($"api/v1/applications/{id}/decision"))).GetProperty("decisions").EnumerateArray().ToList();
+        Assert.Equal(3, final.Count);
+        Assert.Equal(("APPROVED", false, "admin"), (final[2].GetProperty("status").GetString(), final[2].GetProperty("solely_automated").GetBoolean(),
+            final[2].GetProperty("decided_by").GetString()));
+        Assert.Equal(final[1].GetProperty("id").GetInt64(), final[2].GetProperty("supersedes").GetInt64());
+        Assert.Equal("New contract verified", final[2].GetProperty("record").GetProperty("reason").GetString());
+        Assert.Equal(decisions[0].GetRawText(), final[0].GetRawText());
     }
 
     [Fact]
