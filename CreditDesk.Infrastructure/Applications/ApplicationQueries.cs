@@ -107,7 +107,7 @@ public enum ApplicationOrder
 /// Reads applications for people and machines: keyset paging (never OFFSET), filters, counts, detail, audit. Every
 /// query is scoped by the caller: an applicant only ever sees their own applications.
 /// </summary>
-public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher cipher, TimeProvider clock)
+public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher cipher, LoanCatalogue catalogue, TimeProvider clock)
 {
     public const int MaxPageSize = 200;
     /// <summary>The columns of a list row (benchmarks time the same SQL).</summary>
@@ -171,6 +171,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
                 items.Add(ReadSummary(reader));
             }
         }
+        await catalogue.LearnAsync(items.Select(item => item.ProductVersion), cancellationToken);
         var more = items.Count > limit;
         if (more)
         {
@@ -241,7 +242,9 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
         command.Parameters.AddWithValue("id", id);
         command.CommandText = $"SELECT {SummaryColumns} FROM credit_applications {Clause(where)}";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadSummary(reader) : null;
+        var summary = await reader.ReadAsync(cancellationToken) ? ReadSummary(reader) : null;
+        await catalogue.LearnAsync([summary?.ProductVersion], cancellationToken);
+        return summary;
     }
 
     /// <summary>The full view of one application; the document is masked unless the caller is an admin.</summary>
@@ -259,6 +262,7 @@ public sealed class ApplicationQueries(NpgsqlDataSource dataSource, PiiCipher ci
             return null;
         }
         var summary = ReadSummary(reader);
+        await catalogue.LearnAsync([summary.ProductVersion], cancellationToken);
         var keyId = reader.GetString(15);
         var fullName = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(16));
         var document = cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(17));

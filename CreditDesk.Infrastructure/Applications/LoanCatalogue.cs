@@ -48,6 +48,22 @@ public sealed class LoanCatalogue(NpgsqlDataSource dataSource, TimeProvider cloc
         return LoanProducts.For(country, version);
     }
 
+    /// <summary>
+    /// Makes sure every product version in <paramref name="versions"/> is known to <see cref="LoanProducts"/> (what
+    /// prices a row on a screen), reading the catalogue again when one is not — a version another node created moments
+    /// ago. Free when all are known, the usual case.
+    /// </summary>
+    public async Task LearnAsync(IEnumerable<string?> versions, CancellationToken cancellationToken)
+    {
+        if (versions.Any(version => version is not null && LoanProducts.Find(version) is null))
+        {
+            await RefreshAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Reads the catalogue once (at start-up), so the first screens price with what admins set.</summary>
+    public Task WarmAsync(CancellationToken cancellationToken) => RefreshAsync(cancellationToken);
+
     /// <summary>Every version of a country's product, newest effective date first.</summary>
     public async Task<IReadOnlyList<ProductVersionEntry>> VersionsAsync(string country, CancellationToken cancellationToken)
     {
@@ -132,14 +148,19 @@ public sealed class LoanCatalogue(NpgsqlDataSource dataSource, TimeProvider cloc
         {
             return current.All;
         }
-        return await RefreshAsync(cancellationToken);
+        return await RefreshAsync(cancellationToken, onlyIfStale: true);
     }
 
-    private async Task<IReadOnlyList<ProductVersionEntry>> RefreshAsync(CancellationToken cancellationToken)
+    /// <summary>Reads the table again; with <paramref name="onlyIfStale"/>, callers that queued behind another's read use its result.</summary>
+    private async Task<IReadOnlyList<ProductVersionEntry>> RefreshAsync(CancellationToken cancellationToken, bool onlyIfStale = false)
     {
         await loading.WaitAsync(cancellationToken);
         try
         {
+            if (onlyIfStale && snapshot is { } fresh && clock.GetUtcNow() - fresh.LoadedAt < Freshness)
+            {
+                return fresh.All;
+            }
             if (snapshot is null)
             {
                 await EnsureCountriesStoredAsync(cancellationToken);

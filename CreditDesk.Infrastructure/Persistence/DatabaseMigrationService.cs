@@ -30,6 +30,7 @@ public sealed partial class DatabaseMigrationService(
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(stoppingToken);
                 LogSchemaCurrent(logger);
+                await scope.ServiceProvider.GetRequiredService<Applications.LoanCatalogue>().WarmAsync(stoppingToken);
                 schema.MarkReady();
                 return;
             }
