@@ -27,10 +27,14 @@ public sealed record PolicyVersion(ICountryPolicy Rules, LoanProduct Product)
 
     public string RulesVersion => RulesVersions.GetOrAdd(Rules, policy => HashOf(RulesContent(policy)));
 
-    public string ProductVersion => Product.Version;
+    // Each is a SHA-256 the decision path reads several times (record, columns): worked out once per instance.
+    private string? productVersion;
+    private string? hash;
+
+    public string ProductVersion => productVersion ??= Product.Version;
 
     /// <summary>The version a decision records: 16 hex digits of SHA-256 over the country, the rules' version and the product's.</summary>
-    public string Hash => HashOf($"{Country}|{RulesVersion}|{ProductVersion}")[..16];
+    public string Hash => hash ??= HashOf($"{Country}|{RulesVersion}|{ProductVersion}")[..16];
 
     /// <summary>The country's rules with the product in its own file (the one before any admin changed it).</summary>
     public static PolicyVersion Default(ICountryPolicy policy) => new(policy, policy.Product);
