@@ -8,6 +8,7 @@ using CreditDesk.Infrastructure.Events;
 using CreditDesk.Infrastructure.Operations;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Pii;
+using CreditDesk.Infrastructure.Presence;
 using CreditDesk.Infrastructure.Processing;
 using CreditDesk.Infrastructure.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -74,6 +75,8 @@ public static class Extensions
         services.AddSingleton<ApplicationEventHub>();
         services.AddSingleton<PostgresNotificationListener>();
         services.AddHostedService(provider => provider.GetRequiredService<PostgresNotificationListener>());
+        services.AddSingleton<PresenceBoard>();
+        services.AddHostedService<PresencePublisher>();
 
         services.AddProcessing(configuration);
 

@@ -60,10 +60,17 @@ public static class Extensions
         services.AddOpenApi();
 
         services.AddDeskCultures();
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents().AddHubOptions(hub =>
+        {
+            // A tab that vanished without closing its socket is noticed within 12 s (js/start.js pings every 5 s), so its
+            // presence on an application goes with it; the default 30 s would keep it shown twice as long as promised.
+            hub.ClientTimeoutInterval = TimeSpan.FromSeconds(12);
+        });
         services.AddMudServices();
         services.AddTransient<MudBlazor.MudLocalizer, DeskMudLocalizer>();
         services.AddScoped<CircuitLiveUpdates>();
+        services.AddScoped<CircuitPresence>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, PresenceCircuitHandler>();
         services.AddScoped<ApplicationsDesk>();
         services.AddScoped<OpsBoard>();
         return builder;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CreditDesk.Infrastructure.Presence;
 using CreditDesk.Infrastructure.Processing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,13 +9,15 @@ namespace CreditDesk.Infrastructure.Events;
 
 /// <summary>
 /// One listening connection per node: application status changes (<c>application_events</c>) go to the local
-/// <see cref="ApplicationEventHub"/>, outbox inserts (<c>creditdesk_outbox</c>) wake the local processor. On a lost
+/// <see cref="ApplicationEventHub"/>, outbox inserts (<c>creditdesk_outbox</c>) wake the local processor, other nodes'
+/// viewers (<c>creditdesk_presence</c>) go to the <see cref="PresenceBoard"/>. On a lost
 /// connection it reconnects with backoff and resynchronises by re-reading what changed while it was away.
 /// </summary>
 public sealed partial class PostgresNotificationListener(
     NpgsqlDataSource dataSource,
     ApplicationEventHub hub,
     ProcessingWakeup wakeup,
+    PresenceBoard presence,
     ILogger<PostgresNotificationListener> logger) : BackgroundService
 {
     public const string ApplicationChannel = "application_events";
@@ -37,11 +40,13 @@ public sealed partial class PostgresNotificationListener(
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
                 connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand($"LISTEN {ApplicationChannel}; LISTEN {OutboxChannel};", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {ApplicationChannel}; LISTEN {OutboxChannel}; LISTEN {PresencePublisher.Channel};", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
                 listening.TrySetResult();
+                // Whatever the other nodes announced while this one was not listening is lost: ask them again.
+                presence.AskOthers();
                 if (lostAt is { } since)
                 {
                     await ResynchroniseAsync(connection, since, stoppingToken);
@@ -77,6 +82,14 @@ public sealed partial class PostgresNotificationListener(
         }
         try
         {
+            if (notification.Channel == PresencePublisher.Channel)
+            {
+                if (PresencePublisher.Deserialize(notification.Payload) is { } message)
+                {
+                    presence.Receive(message);
+                }
+                return;
+            }
             if (JsonSerializer.Deserialize<ApplicationChanged>(notification.Payload, Json) is { } change)
             {
                 hub.Publish(change);

@@ -29,6 +29,8 @@ public sealed class ApplicationsScreenTests : DeskComponentContextWithDatabase
         Services.AddScoped<CircuitLiveUpdates>();
         Services.AddScoped<ApplicationsDesk>();
         Services.AddScoped<CurrentCaller>();
+        Services.AddSingleton(Node.Get<CreditDesk.Infrastructure.Presence.PresenceBoard>());
+        Services.AddScoped<CreditDesk.Web.Components.Live.CircuitPresence>();
         SignInAs("officer-1", Roles.Officer);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

@@ -17,6 +17,8 @@ public sealed class StatusChangeTests : DeskComponentContextWithDatabase
         Services.AddSingleton(Node.Get<Proposals>());
         Services.AddSingleton(Node.Get<FourEyes>());
         Services.AddScoped<CurrentCaller>();
+        Services.AddSingleton(Node.Get<CreditDesk.Infrastructure.Presence.PresenceBoard>());
+        Services.AddScoped<CreditDesk.Web.Components.Live.CircuitPresence>();
         SignInAs("admin-1", Roles.Admin);
     }
 

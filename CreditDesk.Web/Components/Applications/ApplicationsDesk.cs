@@ -4,6 +4,7 @@ using CreditDesk.Domain.Countries;
 using CreditDesk.Infrastructure.Access;
 using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Infrastructure.Events;
+using CreditDesk.Infrastructure.Presence;
 using CreditDesk.Web.Components.Live;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -76,8 +77,14 @@ public sealed record DeskFilters(
 /// status, rows that changed live (their new status shown in place and briefly highlighted) and how many new ones
 /// arrived while the officer was on a later page. Components render from it; it listens once for the whole screen.
 /// </summary>
-public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork review, CircuitLiveUpdates live, TimeProvider clock) : IAsyncDisposable
+public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork review, CircuitLiveUpdates live, PresenceBoard presence, TimeProvider clock)
+    : IAsyncDisposable
 {
+    private IReadOnlyDictionary<Guid, IReadOnlyList<Viewer>> openByOthers = new Dictionary<Guid, IReadOnlyList<Viewer>>();
+
+    /// <summary>The others (staff, any node) who have this row's application open right now.</summary>
+    public IReadOnlyList<Viewer> OthersOn(Guid id) => openByOthers.GetValueOrDefault(id, []);
+
     private IReadOnlyDictionary<string, string> staffNames = new Dictionary<string, string>();
 
     /// <summary>How a staff member is shown (their e-mail); an id the desk does not know (an API key's) as it is.</summary>
@@ -124,6 +131,9 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
         listening ??= live.Listen(OnLiveAsync);
         if (!caller.IsApplicant)
         {
+            presence.Changed -= OnPresenceChanged;
+            presence.Changed += OnPresenceChanged;
+            openByOthers = presence.OpenByOthers(caller.Id);
             staffNames = (await review.StaffAsync(CancellationToken.None)).ToDictionary(member => member.Id, member => member.Name);
         }
         await RefreshCountsAsync(force: true);
@@ -208,6 +218,23 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
             flashing[id] = clock.GetUtcNow();
         }
     }
+
+    // Raised off the renderer for any presence change anywhere: the rows re-render only when the markers differ.
+    private void OnPresenceChanged()
+    {
+        if (Caller is not { } caller || SameMarkers(presence.OpenByOthers(caller.Id), openByOthers))
+        {
+            return;
+        }
+        _ = dispatch(async () =>
+        {
+            openByOthers = presence.OpenByOthers(caller.Id);
+            await RaiseChangedAsync(false);
+        });
+    }
+
+    private static bool SameMarkers(IReadOnlyDictionary<Guid, IReadOnlyList<Viewer>> now, IReadOnlyDictionary<Guid, IReadOnlyList<Viewer>> shown) =>
+        now.Count == shown.Count && now.All(open => shown.TryGetValue(open.Key, out var was) && was.SequenceEqual(open.Value));
 
     private Task OnLiveAsync(IReadOnlyList<ApplicationChanged> batch) => dispatch(() => FoldAsync(batch));
 
@@ -308,6 +335,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
 
     public async ValueTask DisposeAsync()
     {
+        presence.Changed -= OnPresenceChanged;
         await stopped.CancelAsync();
         if (listening is not null)
         {

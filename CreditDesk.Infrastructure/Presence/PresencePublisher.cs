@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CreditDesk.Infrastructure.Presence;
+
+/// <summary>
+/// Announces this node's viewers to the others: its whole set in one statement (several NOTIFYs when it is large),
+/// <see cref="Debounce"/> after a change and every <see cref="PresenceBoard.Heartbeat"/> while it has viewers, and a
+/// goodbye when the node stops. An idle node sends nothing; 200 open details cost one statement every five seconds.
+/// </summary>
+public sealed partial class PresencePublisher(NpgsqlDataSource dataSource, PresenceBoard board, TimeProvider clock, ILogger<PresencePublisher> logger)
+    : BackgroundService
+{
+    public const string Channel = "creditdesk_presence";
+
+    /// <summary>Changes within this window leave in one announcement (a typing officer is one message, not one per key).</summary>
+    public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>PostgreSQL refuses NOTIFY payloads of 8 000 bytes or more; parts stay well below.</summary>
+    public const int MaximumPayloadBytes = 7_000;
+
+    private static readonly TimeSpan Sweep = TimeSpan.FromSeconds(1);
+
+    private long sequence;
+    private bool announcedViewers;
+    private DateTimeOffset lastAnnounced = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var news = await board.WaitForNewsAsync(Sweep, stoppingToken);
+                board.ForgetSilentNodes();
+                if (news)
+                {
+                    await Task.Delay(Debounce, clock, stoppingToken);
+                }
+                var heartbeatDue = announcedViewers && clock.GetUtcNow() - lastAnnounced >= PresenceBoard.Heartbeat;
+                if (news || heartbeatDue)
+                {
+                    await AnnounceAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                LogAnnouncementFailed(logger, exception);
+            }
+        }
+    }
+
+    private async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        var (viewers, hello) = board.TakeAnnouncement();
+        try
+        {
+            await NotifyAsync(Parts(board.Node, ++sequence, viewers, hello), cancellationToken);
+        }
+        catch
+        {
+            board.AnnouncementFailed(hello);
+            throw;
+        }
+        announcedViewers = viewers.Count > 0;
+        lastAnnounced = clock.GetUtcNow();
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (!announcedViewers)
+        {
+            return;
+        }
+        try
+        {
+            // Best effort: without it the others forget this node by its silence.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await NotifyAsync([Serialize(new PresenceMessage(board.Node, ++sequence, 0, 1, [], Bye: true))], timeout.Token);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            LogAnnouncementFailed(logger, exception);
+        }
+    }
+
+    private async Task NotifyAsync(IReadOnlyList<string> payloads, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder("SELECT ");
+        await using var command = dataSource.CreateCommand();
+        for (var index = 0; index < payloads.Count; index++)
+        {
+            sql.Append(index == 0 ? "" : ", ").Append("pg_notify('").Append(Channel).Append("', $").Append(index + 1).Append(')');
+            command.Parameters.Add(new NpgsqlParameter { Value = payloads[index] });
+        }
+        command.CommandText = sql.ToString();
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A set as the NOTIFY payloads that carry it: as few parts as fit under the payload limit, at least one.</summary>
+    public static IReadOnlyList<string> Parts(Guid node, long sequence, IReadOnlyList<Viewer> viewers, bool hello)
+    {
+        var groups = new List<List<Viewer>> { new() };
+        var size = 0;
+        foreach (var viewer in viewers)
+        {
+            var length = Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(viewer)) + 1;
+            if (size + length > MaximumPayloadBytes - 200 && groups[^1].Count > 0)
+            {
+                groups.Add([]);
+                size = 0;
+            }
+            groups[^1].Add(viewer);
+            size += length;
+        }
+        return groups.Select((group, part) => Serialize(new PresenceMessage(node, sequence, part, groups.Count, [.. group], hello))).ToList();
+    }
+
+    public static string Serialize(PresenceMessage message) => JsonSerializer.Serialize(message);
+
+    public static PresenceMessage? Deserialize(string payload) => JsonSerializer.Deserialize<PresenceMessage>(payload);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not announce this node's viewers; trying again")]
+    private static partial void LogAnnouncementFailed(ILogger logger, Exception exception);
+}
