@@ -62,9 +62,11 @@ public static class Extensions
         services.AddDeskCultures();
         services.AddRazorComponents().AddInteractiveServerComponents().AddHubOptions(hub =>
         {
-            // A tab that vanished without closing its socket is noticed within 12 s (js/start.js pings every 5 s), so its
-            // presence on an application goes with it; the default 30 s would keep it shown twice as long as promised.
+            // A tab that vanished without closing its socket is noticed within 12 s, so its presence on an application goes
+            // with it (the default 30 s would keep it shown twice as long as promised). The client arms its next ping only
+            // when it hears from the server, so the server pings every 5 s too (js/start.js sets the client's 5 s).
             hub.ClientTimeoutInterval = TimeSpan.FromSeconds(12);
+            hub.KeepAliveInterval = TimeSpan.FromSeconds(5);
         });
         services.AddMudServices();
         services.AddTransient<MudBlazor.MudLocalizer, DeskMudLocalizer>();

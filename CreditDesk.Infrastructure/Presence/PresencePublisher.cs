@@ -34,7 +34,9 @@ public sealed partial class PresencePublisher(NpgsqlDataSource dataSource, Prese
         {
             try
             {
-                var news = await board.WaitForNewsAsync(Sweep, stoppingToken);
+                // Wake for the sweep, or exactly when the heartbeat falls due (not up to a sweep later: others expire us at 12 s).
+                var untilHeartbeat = announcedViewers ? lastAnnounced + PresenceBoard.Heartbeat - clock.GetUtcNow() : Sweep;
+                var news = await board.WaitForNewsAsync(untilHeartbeat < TimeSpan.Zero ? TimeSpan.Zero : untilHeartbeat < Sweep ? untilHeartbeat : Sweep, stoppingToken);
                 board.ForgetSilentNodes();
                 if (news)
                 {

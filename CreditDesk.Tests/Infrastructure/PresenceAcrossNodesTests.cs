@@ -175,7 +175,7 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
             await listen.ExecuteNonQueryAsync();
         }
 
-        var until = DateTime.UtcNow.AddSeconds(11);
+        var until = DateTime.UtcNow.AddSeconds(12);
         while (DateTime.UtcNow < until)
         {
             await listener.WaitAsync(TimeSpan.FromMilliseconds(200));
