@@ -8,7 +8,7 @@ namespace CreditDesk.Tests.Browser;
 public sealed class PresenceTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task Idle_tabs_stay_shown_past_the_servers_client_timeout_and_a_tab_that_loses_its_network_is_gone_within_15_seconds()
+    public async Task Idle_tabs_stay_shown_past_the_servers_client_timeout_an_applicant_never_appears_and_a_tab_that_loses_its_network_is_gone_within_15_seconds()
     {
         var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
         var id = await Infrastructure.ApplicationTestData.SubmitAsync(submission, Infrastructure.ApplicationTestData.Colombian());
@@ -28,6 +28,17 @@ public sealed class PresenceTests(BrowserFixture fixture) : IClassFixture<Browse
         await Expect(adminSeen).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 2_000 });
         await Expect(officerSeen).ToContainTextAsync("consultando");
         await admin.ScreenshotAsync("presence-admin-es");
+
+        // An applicant sent to the same address is neither shown presence nor shown in it.
+        await using (var applicant = await fixture.OpenAsync())
+        {
+            await applicant.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, $"/applications/{id}");
+            await applicant.Page.WaitForURLAsync(url => url.Contains("/my/applications", StringComparison.Ordinal));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await Expect(applicant.Page.GetByTestId("presence")).ToHaveCountAsync(0);
+            await Expect(officer.Page.GetByTestId("presence").Locator("[data-user]")).ToHaveCountAsync(1);
+            await Expect(officer.Page.GetByTestId("presence")).Not.ToContainTextAsync(BrowserFixture.ApplicantEmail);
+        }
 
         // The server drops a circuit it has not heard from for 12 s; the page pings every 5 s, so idle tabs stay.
         var (before, socketsBefore) = (Volatile.Read(ref sent), Volatile.Read(ref sockets));
