@@ -124,6 +124,12 @@ public static class Extensions
                 .WithIdentity(DrainOutboxJob.SweepKey)
                 .StartNow()
                 .WithSimpleSchedule(schedule => schedule.WithInterval(settings.SweepInterval).RepeatForever()));
+            quartz.AddJob<IdempotencySweepJob>(job => job.WithIdentity(IdempotencySweepJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(IdempotencySweepJob.Key)
+                .WithIdentity(IdempotencySweepJob.TriggerKey)
+                .StartNow()
+                .WithSimpleSchedule(schedule => schedule.WithInterval(settings.IdempotencySweepInterval).RepeatForever()));
         });
         services.AddHostedService<ProcessingStarter>();
     }

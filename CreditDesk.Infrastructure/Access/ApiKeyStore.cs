@@ -11,7 +11,7 @@ public sealed record ApiKey(Guid Id, string Name, string Role, string? UserId, s
 /// API keys for machine clients. Only a SHA-256 hash of each key is stored (keys are 256-bit random, so a plain hash
 /// is enough); lookups are cached briefly so authentication costs no query on the hot path. The cache is bounded: known
 /// keys for 30 s, unknown ones for 5 s, at most <see cref="CacheEntries"/> of them (by default), so a stream of made-up keys can
-/// neither grow the process nor keep a revoked key alive.
+/// neither grow the process nor keep a revoked key alive; a revocation empties every node's cache through NOTIFY.
 /// </summary>
 public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock, int cacheEntries = ApiKeyStore.CacheEntries) : IDisposable
 {
@@ -31,7 +31,10 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock,
     {
         var hash = Hash(presentedKey);
         var cacheKey = Convert.ToHexString(hash);
-        if (cache.TryGetValue(cacheKey, out ApiKey? cached))
+        // The answer goes into the cache this lookup started with: if a revocation emptied it meanwhile, the answer
+        // (possibly read before the revocation committed) lands in the discarded one and is not remembered.
+        var current = Volatile.Read(ref cache);
+        if (current.TryGetValue(cacheKey, out ApiKey? cached))
         {
             return cached;
         }
@@ -41,7 +44,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock,
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var key = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
         // A full cache refuses the entry (and compacts): the lookup still answers, it is just not remembered.
-        cache.Set(cacheKey, key, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = key is null ? UnknownFor : KnownFor });
+        current.Set(cacheKey, key, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = key is null ? UnknownFor : KnownFor });
         return key;
     }
 
@@ -117,8 +120,11 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock,
 
     public void Dispose() => cache.Dispose();
 
-    /// <summary>Starts from an empty cache; lookups still reading the old one finish on it (it is not disposed under them).</summary>
-    private void ForgetCached() => Interlocked.Exchange(ref cache, NewCache(clock, cacheEntries));
+    /// <summary>
+    /// Starts from an empty cache; lookups still reading the old one finish on it (it is not disposed under them). Every
+    /// node calls it when any key is revoked (NOTIFY <c>creditdesk_access</c>), so a revoked key stops working everywhere at once.
+    /// </summary>
+    public void ForgetCached() => Interlocked.Exchange(ref cache, NewCache(clock, cacheEntries));
 
     private static MemoryCache NewCache(TimeProvider clock, int entries) =>
         new(new MemoryCacheOptions { SizeLimit = entries, Clock = new TimeProviderClock(clock) });

@@ -82,4 +82,28 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, TimeProvider c
         command.Parameters.AddWithValue("key", scopedKey);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Keys kept past their 24 hours are deleted by <see cref="IdempotencySweepJob"/> in batches of this many.</summary>
+    public const int SweepBatch = 5_000;
+
+    /// <summary>Deletes every key past its lifetime, a batch per statement (short locks, an index on expires_at); returns how many.</summary>
+    public async Task<long> SweepExpiredAsync(CancellationToken cancellationToken)
+    {
+        long swept = 0;
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand("""
+                DELETE FROM idempotency_keys WHERE key IN (
+                    SELECT key FROM idempotency_keys WHERE expires_at < @now ORDER BY expires_at LIMIT @batch FOR UPDATE SKIP LOCKED)
+                """);
+            command.Parameters.AddWithValue("now", clock.GetUtcNow());
+            command.Parameters.AddWithValue("batch", SweepBatch);
+            var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            swept += deleted;
+            if (deleted < SweepBatch)
+            {
+                return swept;
+            }
+        }
+    }
 }

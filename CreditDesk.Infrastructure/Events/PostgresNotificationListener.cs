@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CreditDesk.Infrastructure.Access;
 using CreditDesk.Infrastructure.Presence;
 using CreditDesk.Infrastructure.Processing;
 using Microsoft.Extensions.Hosting;
@@ -10,7 +11,8 @@ namespace CreditDesk.Infrastructure.Events;
 /// <summary>
 /// One listening connection per node: application status changes (<c>application_events</c>) go to the local
 /// <see cref="ApplicationEventHub"/>, outbox inserts (<c>creditdesk_outbox</c>) wake the local processor, other nodes'
-/// viewers (<c>creditdesk_presence</c>) go to the <see cref="PresenceBoard"/>. On a lost
+/// viewers (<c>creditdesk_presence</c>) go to the <see cref="PresenceBoard"/>, a revoked API key (<c>creditdesk_access</c>)
+/// empties the <see cref="ApiKeyStore"/>'s cache. On a lost
 /// connection it reconnects with backoff and resynchronises by re-reading what changed while it was away.
 /// </summary>
 public sealed partial class PostgresNotificationListener(
@@ -18,10 +20,12 @@ public sealed partial class PostgresNotificationListener(
     ApplicationEventHub hub,
     ProcessingWakeup wakeup,
     PresenceBoard presence,
+    ApiKeyStore apiKeys,
     ILogger<PostgresNotificationListener> logger) : BackgroundService
 {
     public const string ApplicationChannel = "application_events";
     public const string OutboxChannel = "creditdesk_outbox";
+    public const string AccessChannel = "creditdesk_access";
     private static readonly TimeSpan MaximumBackoff = TimeSpan.FromSeconds(10);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -40,13 +44,15 @@ public sealed partial class PostgresNotificationListener(
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
                 connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand($"LISTEN {ApplicationChannel}; LISTEN {OutboxChannel}; LISTEN {PresencePublisher.Channel};", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {ApplicationChannel}; LISTEN {OutboxChannel}; LISTEN {PresencePublisher.Channel}; LISTEN {AccessChannel};", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
                 listening.TrySetResult();
-                // Whatever the other nodes announced while this one was not listening is lost: ask them again.
+                // Whatever the other nodes announced while this one was not listening is lost: ask them again, and
+                // forget cached API keys (a revocation may have been missed).
                 presence.AskOthers();
+                apiKeys.ForgetCached();
                 if (lostAt is { } since)
                 {
                     await ResynchroniseAsync(connection, since, stoppingToken);
@@ -78,6 +84,11 @@ public sealed partial class PostgresNotificationListener(
         if (notification.Channel == OutboxChannel)
         {
             wakeup.Signal();
+            return;
+        }
+        if (notification.Channel == AccessChannel)
+        {
+            apiKeys.ForgetCached();
             return;
         }
         try

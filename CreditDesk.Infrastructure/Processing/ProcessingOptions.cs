@@ -13,6 +13,8 @@ public sealed class ProcessingOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often expired Idempotency-Keys are deleted (one node per fire).</summary>
+    public TimeSpan IdempotencySweepInterval { get; set; } = TimeSpan.FromMinutes(10);
     public int SchedulerThreads { get; set; } = 4;
 }
 

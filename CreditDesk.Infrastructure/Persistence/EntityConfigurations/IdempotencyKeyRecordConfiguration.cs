@@ -13,5 +13,7 @@ internal sealed class IdempotencyKeyRecordConfiguration : IEntityTypeConfigurati
         builder.Property(k => k.RequestHash).IsRequired();
         builder.Property(k => k.ResponseBody).IsRequired();
         builder.Property(k => k.Location).HasMaxLength(300);
+        // The sweep deletes by age.
+        builder.HasIndex(k => k.ExpiresAt).HasDatabaseName("ix_idempotency_keys_expires_at");
     }
 }

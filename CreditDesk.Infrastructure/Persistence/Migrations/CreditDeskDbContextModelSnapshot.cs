@@ -607,6 +607,9 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Key");
 
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_idempotency_keys_expires_at");
+
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
