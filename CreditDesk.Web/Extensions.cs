@@ -39,7 +39,8 @@ public static class Extensions
             services.AddHostedService<SampleApplicationSeeder>();
         }
 
-        services.AddProblemDetails();
+        // The framework's own answers (a challenge's 401, an unknown route's 404, a 405) carry a registered type too.
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemsApi.Register);
         services.AddExceptionHandler<ClientErrorHandler>();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.ConfigureHttpJsonOptions(options =>
@@ -119,6 +120,7 @@ public static class Extensions
         app.MapDecisionsApi();
         app.MapWebhooksApi();
         app.MapCountriesApi();
+        app.MapProblemsApi();
         app.MapApiKeysApi();
         app.MapAccountEndpoints();
         app.MapCultureEndpoints();

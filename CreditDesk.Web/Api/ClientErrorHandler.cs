@@ -21,10 +21,9 @@ public sealed partial class ClientErrorHandler(ILogger<ClientErrorHandler> logge
             // A typed body that is not JSON of its shape: the path says where, never what was sent.
             BadHttpRequestException { InnerException: JsonException json } =>
                 ApiProblems.Malformed($"The body is not JSON of this endpoint's shape{(json.Path is { } path ? $" (at {path})" : "")}; nothing was changed."),
-            BadHttpRequestException bad => ApiProblems.Problem(bad.StatusCode, "bad_request", "The request could not be read.",
+            BadHttpRequestException bad => ApiProblems.Problem(bad.StatusCode, "bad_request",
                 "Nothing was changed. Check the request and send it again."),
-            AntiforgeryValidationException => ApiProblems.Problem(StatusCodes.Status400BadRequest, "antiforgery",
-                "The form's antiforgery token is missing or not valid.", "Nothing was changed. Check the request and send it again."),
+            AntiforgeryValidationException => ApiProblems.Problem(StatusCodes.Status400BadRequest, "antiforgery", "Nothing was changed. Check the request and send it again."),
             _ => null,
         };
         if (problem is null || httpContext.Response.HasStarted)

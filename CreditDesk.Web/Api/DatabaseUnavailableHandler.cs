@@ -20,7 +20,7 @@ public sealed partial class DatabaseUnavailableHandler(ILogger<DatabaseUnavailab
         LogUnavailable(logger, exception.GetType().Name);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "database_unavailable", "The service is temporarily unavailable.",
+        await ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "database_unavailable",
                 $"The database cannot be reached. Nothing was changed; try again in {RetryAfterSeconds} seconds.")
             .ExecuteAsync(httpContext);
         return true;

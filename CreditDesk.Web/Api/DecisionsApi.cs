@@ -47,7 +47,7 @@ public static class DecisionsApi
         }
         if (decisions.Count == 0)
         {
-            return ApiProblems.Problem(StatusCodes.Status404NotFound, "no_decision", "Not decided yet.", $"Application {id} has no decision yet.");
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, "no_decision", $"Application {id} has no decision yet.");
         }
         var summary = (await queries.GetSummaryAsync(signedIn.Caller, id, cancellationToken))!;
         return TypedResults.Ok(DecisionTrailResponse.From(id, summary.CreatedAt, decisions));

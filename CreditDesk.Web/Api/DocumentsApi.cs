@@ -58,8 +58,7 @@ public static class DocumentsApi
         {
             UploadResult.Stored stored => TypedResults.Created($"/api/v1/applications/{id}/documents/{stored.Document.Id}", DocumentResponse.From(stored.Document)),
             UploadResult.NotFound => ApiProblems.NotFound($"Application {id}"),
-            UploadResult.UnsupportedType => ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_document",
-                "The file is not a PDF, PNG or JPEG.", "Documents are recognised by their content, not their name; nothing was stored."),
+            UploadResult.UnsupportedType => ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_document", "Documents are recognised by their content, not their name; nothing was stored."),
             UploadResult.TooLarge => ApiProblems.TooLarge(SupportingDocuments.MaxBytes),
             UploadResult.TooMany => ApiProblems.Conflict("too_many_documents", $"An application has at most {SupportingDocuments.MaxPerApplication} documents."),
             UploadResult.UnknownKind => ApiProblems.Validation(new Dictionary<string, string[]> { ["kind"] = [$"Kind must be one of {string.Join(", ", SupportingDocuments.Kinds)}."] }),

@@ -61,7 +61,7 @@ public static class ReviewApi
         ProposalResult.NotFound => ApiProblems.NotFound($"Application {id} or its proposal"),
         ProposalResult.Refused refused => ApiProblems.FromDomain(refused.Error),
         ProposalResult.AlreadyPending => ApiProblems.Conflict("proposal_pending", "This application already has a proposal waiting for confirmation."),
-        ProposalResult.OwnProposal => ApiProblems.Problem(StatusCodes.Status403Forbidden, "own_proposal", "Not allowed.",
+        ProposalResult.OwnProposal => ApiProblems.Problem(StatusCodes.Status403Forbidden, "own_proposal",
             "A proposal is confirmed or declined by a different admin than the one who made it."),
         ProposalResult.NoLongerPending closed => ApiProblems.Conflict("proposal_closed",
             closed.State == Proposal.Superseded

@@ -15,7 +15,7 @@ public static class AccountEndpoints
         {
             if (!await antiforgery.IsRequestValidAsync(context))
             {
-                return Api.ApiProblems.Problem(StatusCodes.Status400BadRequest, "antiforgery", "The form's antiforgery token is missing or not valid.",
+                return Api.ApiProblems.Problem(StatusCodes.Status400BadRequest, "antiforgery",
                     "Sign out from CreditDesk's own pages.");
             }
             // Server-side: the stamp changes, so a copy of this cookie (or another tab's circuit) is refused from now on.

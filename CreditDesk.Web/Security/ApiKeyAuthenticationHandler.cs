@@ -63,7 +63,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return;
         }
         Response.Headers.RetryAfter = failures.WindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await Api.ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many failed API keys.",
+        await Api.ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited",
             "This address presented too many unknown API keys; retry later with a valid one.").ExecuteAsync(Context);
     }
 }

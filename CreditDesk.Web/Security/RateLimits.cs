@@ -26,7 +26,7 @@ public static class RateLimits
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                var problem = ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests.",
+                var problem = ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "rate_limited",
                     $"Slow down and retry after {seconds} s.");
                 await problem.ExecuteAsync(context.HttpContext);
             };
