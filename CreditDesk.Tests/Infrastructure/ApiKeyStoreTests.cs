@@ -54,13 +54,4 @@ public sealed class ApiKeyStoreTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromSeconds(6));
         Assert.NotNull(await thisNode.FindAsync(secret, CancellationToken.None));
     }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset now = DateTimeOffset.UtcNow;
-
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public void Advance(TimeSpan by) => now += by;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using CreditDesk.Infrastructure.Access;
 using CreditDesk.Infrastructure.Presence;
+using CreditDesk.Tests.Support;
 
 namespace CreditDesk.Tests.Infrastructure;
 
@@ -127,14 +128,5 @@ public sealed class PresenceBoardTests : IDisposable
         Assert.True(await board.WaitForNewsAsync(TimeSpan.Zero, CancellationToken.None));
         board.Receive(asking with { Sequence = 2 });
         Assert.True(await board.WaitForNewsAsync(TimeSpan.Zero, CancellationToken.None));
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public void Advance(TimeSpan by) => now += by;
     }
 }

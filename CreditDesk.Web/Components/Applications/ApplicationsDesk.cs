@@ -222,13 +222,13 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
     // Raised off the renderer for any presence change anywhere: the rows re-render only when the markers differ.
     private void OnPresenceChanged()
     {
-        if (Caller is not { } caller || SameMarkers(presence.OpenByOthers(caller.Id), openByOthers))
+        if (Caller is not { } caller || presence.OpenByOthers(caller.Id) is var now && SameMarkers(now, openByOthers))
         {
             return;
         }
         _ = dispatch(async () =>
         {
-            openByOthers = presence.OpenByOthers(caller.Id);
+            openByOthers = now;
             await RaiseChangedAsync(false);
         });
     }
