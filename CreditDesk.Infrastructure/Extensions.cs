@@ -31,12 +31,17 @@ public static class Extensions
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        var node = NodeIdentity.Create(configuration["Node:Id"]);
+        services.AddSingleton(node);
         services.AddSingleton(provider =>
         {
             var connectionString = provider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)
                 ?? throw new InvalidOperationException(
                     $"Connection string '{ConnectionStringName}' is not configured (set ConnectionStrings__{ConnectionStringName}).");
-            return new NpgsqlDataSourceBuilder(connectionString).Build();
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            // The other nodes tell this process is gone when its connections are (see PostgresNotificationListener).
+            builder.ConnectionStringBuilder.ApplicationName = node.ConnectionName;
+            return builder.Build();
         });
         services.AddSingleton<DbDataSource>(provider => provider.GetRequiredService<NpgsqlDataSource>());
         services.AddDbContext<CreditDeskDbContext>((provider, options) => options
@@ -73,12 +78,15 @@ public static class Extensions
         services.AddSingleton<ResilientBureau>();
 
         services.AddSingleton<ApplicationEventHub>();
+        services.Configure<LiveEventOptions>(configuration.GetSection(LiveEventOptions.Section));
+        services.AddSingleton<LiveEvents>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveEvents>());
         services.AddSingleton<PostgresNotificationListener>();
         services.AddHostedService(provider => provider.GetRequiredService<PostgresNotificationListener>());
         services.AddSingleton<PresenceBoard>();
         services.AddHostedService<PresencePublisher>();
 
-        services.AddProcessing(configuration);
+        services.AddProcessing(configuration, node);
 
         services.AddSingleton<OpsQueries>();
         services.AddSingleton<DeadLetters>();
@@ -89,13 +97,11 @@ public static class Extensions
         return services;
     }
 
-    private static void AddProcessing(this IServiceCollection services, IConfiguration configuration)
+    private static void AddProcessing(this IServiceCollection services, IConfiguration configuration, NodeIdentity node)
     {
         var section = configuration.GetSection(ProcessingOptions.Section);
         services.Configure<ProcessingOptions>(section);
         var settings = section.Get<ProcessingOptions>() ?? new ProcessingOptions();
-        var node = NodeIdentity.Create(configuration["Node:Id"]);
-        services.AddSingleton(node);
         services.AddSingleton<ProcessingWakeup>();
         services.AddSingleton<ApplicationProcessor>();
         services.AddSingleton<OutboxDrain>();

@@ -1,3 +1,4 @@
+using CreditDesk.Infrastructure.Events;
 using System.Diagnostics;
 using FluentValidation;
 using CreditDesk.Domain.Applications;
@@ -29,14 +30,15 @@ public abstract record SubmissionResult
 
 /// <summary>
 /// Accepts a credit application: validates it with the Domain's rules, encrypts the personal data, and writes the
-/// application, its audit row and its outbox row in one transaction (one round trip). Nothing is published before the
-/// commit: the outbox insert's trigger NOTIFYs on commit, and this node is woken directly.
+/// application, its audit row and its outbox row in one transaction (one round trip, no NOTIFY in it). Nothing is
+/// published before the commit: then this node's screens and drain hear it at once and the others with the next batch
+/// (<see cref="LiveEvents"/>).
 /// </summary>
 public sealed class ApplicationSubmission(
     NpgsqlDataSource dataSource,
     IValidator<ApplicationForm> validator,
     PiiCipher cipher,
-    ProcessingWakeup wakeup,
+    LiveEvents live,
     LoanCatalogue catalogue,
     TimeProvider clock)
 {
@@ -106,7 +108,7 @@ public sealed class ApplicationSubmission(
         }
         activity?.SetTag("creditdesk.application_id", id);
         CreditDeskTelemetry.ApplicationsCreated.Add(1, new KeyValuePair<string, object?>("country", policy.Code));
-        wakeup.Signal();
+        live.Submitted(new ApplicationChanged(id, policy.Code, pending, null, now));
         return new SubmissionResult.Created(id, reference, ApplicationStatus.Pending, now);
     }
 

@@ -1,3 +1,4 @@
+using CreditDesk.Infrastructure.Events;
 using System.Text.Json;
 using CreditDesk.Domain.Applications;
 using CreditDesk.Infrastructure.Access;
@@ -50,7 +51,7 @@ public sealed record OpenReviewRequests(int Count, DateTimeOffset? OldestRequest
 /// it for a person's decision (REJECTED → UNDER_REVIEW, the one way out of a rejection), recorded as a decision of its
 /// own that supersedes the rules'.
 /// </summary>
-public sealed class DecisionTrail(NpgsqlDataSource dataSource, PiiCipher cipher, ApplicationQueries queries, TimeProvider clock)
+public sealed class DecisionTrail(NpgsqlDataSource dataSource, PiiCipher cipher, ApplicationQueries queries, LiveEvents live, TimeProvider clock)
 {
     /// <summary>Every decision on the application, oldest first; null when the caller may not see it.</summary>
     public async Task<IReadOnlyList<StoredDecision>?> DecisionsAsync(Caller caller, Guid applicationId, CancellationToken cancellationToken)
@@ -200,13 +201,15 @@ public sealed class DecisionTrail(NpgsqlDataSource dataSource, PiiCipher cipher,
             update.Parameters.AddWithValue("id", requestId);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
+        ApplicationChanged? reopened = null;
         if (outcome == ReviewRequest.Changed && summary.Status == ApplicationStatus.Rejected.ToCode())
         {
-            await StatusWrites.MoveAsync(connection, transaction, applicationId, ApplicationStatus.Rejected, ApplicationStatus.UnderReview,
+            reopened = await StatusWrites.MoveAsync(connection, transaction, applicationId, ApplicationStatus.Rejected, ApplicationStatus.UnderReview,
                 caller.IsAdmin ? Actor.Admin : Actor.Officer, caller.Id, "Human review asked by the applicant: the rejection is reopened", now,
                 cancellationToken: cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        live.Committed(reopened);
         return new ReviewRequestResult.Done(existing with { Outcome = outcome, Explanation = explanation, DecidedBy = caller.Id, DecidedAt = now });
     }
 

@@ -1,3 +1,4 @@
+using CreditDesk.Infrastructure.Events;
 using CreditDesk.Domain;
 using CreditDesk.Domain.Applications;
 using CreditDesk.Infrastructure.Access;
@@ -68,7 +69,7 @@ public abstract record ProposalResult
 /// (the status moves, the audit row names both) or declines. Confirming is the same compare-and-set as any move, in
 /// the transaction that closes the proposal: if the application moved since, nothing moves and the proposal is superseded.
 /// </summary>
-public sealed class Proposals(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class Proposals(NpgsqlDataSource dataSource, LiveEvents live, TimeProvider clock)
 {
     private const string Columns = "id, application_id, from_status, to_status, reason, proposed_by, proposed_at, state, decided_by, decided_at, decline_reason";
 
@@ -158,8 +159,11 @@ public sealed class Proposals(NpgsqlDataSource dataSource, TimeProvider clock)
         }
         var now = clock.GetUtcNow();
         var state = confirm ? Proposal.Confirmed : Proposal.Declined;
-        if (confirm && !await StatusWrites.MoveAsync(connection, transaction, applicationId, ParseStatus(proposal.FromStatus), ParseStatus(proposal.ToStatus),
-                Actor.Admin, caller.Id, proposal.Reason, now, proposedBy: proposal.ProposedBy, cancellationToken: cancellationToken))
+        var moved = confirm
+            ? await StatusWrites.MoveAsync(connection, transaction, applicationId, ParseStatus(proposal.FromStatus), ParseStatus(proposal.ToStatus),
+                Actor.Admin, caller.Id, proposal.Reason, now, proposedBy: proposal.ProposedBy, cancellationToken: cancellationToken)
+            : null;
+        if (confirm && moved is null)
         {
             state = Proposal.Superseded;
         }
@@ -172,6 +176,7 @@ public sealed class Proposals(NpgsqlDataSource dataSource, TimeProvider clock)
         update.Parameters.AddWithValue("id", proposalId);
         await update.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        live.Committed(moved);
         var closed = proposal with { State = state, DecidedBy = caller.Id, DecidedAt = now, DeclineReason = declineReason?.Trim() };
         return state == Proposal.Superseded ? new ProposalResult.NoLongerPending(state) : new ProposalResult.Done(closed);
     }

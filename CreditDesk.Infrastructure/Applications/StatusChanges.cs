@@ -1,5 +1,6 @@
 using CreditDesk.Domain;
 using CreditDesk.Domain.Applications;
+using CreditDesk.Infrastructure.Events;
 using CreditDesk.Infrastructure.Persistence;
 using Npgsql;
 
@@ -25,7 +26,7 @@ public abstract record StatusChangeResult
 /// Manual and external status changes (admin, applicant, bank): checked against the status machine and written as a
 /// compare-and-set, so of many concurrent changes to one application exactly one wins.
 /// </summary>
-public sealed class StatusChanges(NpgsqlDataSource dataSource, FourEyes fourEyes, TimeProvider clock)
+public sealed class StatusChanges(NpgsqlDataSource dataSource, FourEyes fourEyes, LiveEvents live, TimeProvider clock)
 {
     public async Task<StatusChangeResult> ChangeAsync(
         Guid applicationId, ApplicationStatus to, Actor actor, string actorId, string? reason, CancellationToken cancellationToken,
@@ -64,8 +65,9 @@ public sealed class StatusChanges(NpgsqlDataSource dataSource, FourEyes fourEyes
         }
         var moved = await StatusWrites.MoveAsync(connection, null, applicationId, from, to, actor, actorId, reason?.Trim(), clock.GetUtcNow(),
             cancellationToken: cancellationToken);
-        if (moved)
+        if (moved is not null)
         {
+            live.Committed(moved);
             return new StatusChangeResult.Changed(from, to);
         }
         await using var current = new NpgsqlCommand("SELECT status FROM credit_applications WHERE id = @id", connection);

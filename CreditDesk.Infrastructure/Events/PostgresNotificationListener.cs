@@ -1,35 +1,49 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CreditDesk.Infrastructure.Access;
 using CreditDesk.Infrastructure.Presence;
 using CreditDesk.Infrastructure.Processing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CreditDesk.Infrastructure.Events;
 
 /// <summary>
-/// One listening connection per node: application status changes (<c>application_events</c>) go to the local
-/// <see cref="ApplicationEventHub"/>, outbox inserts (<c>creditdesk_outbox</c>) wake the local processor, other nodes'
-/// viewers (<c>creditdesk_presence</c>) go to the <see cref="PresenceBoard"/>, a revoked API key (<c>creditdesk_access</c>)
-/// empties the <see cref="ApiKeyStore"/>'s cache. On a lost
-/// connection it reconnects with backoff and resynchronises by re-reading what changed while it was away.
+/// One listening connection per node: other nodes' batches of application changes and outbox wake-ups
+/// (<c>creditdesk_live</c>, see <see cref="LiveEvents"/>) and the staff-speed changes row triggers still announce —
+/// notes, proposals, documents, assignments, review requests (<c>application_events</c>) — go to the local
+/// <see cref="ApplicationEventHub"/>; other nodes' viewers (<c>creditdesk_presence</c>) go to the
+/// <see cref="PresenceBoard"/>; a revoked API key (<c>creditdesk_access</c>) empties the <see cref="ApiKeyStore"/>'s
+/// cache. On a lost connection it reconnects with backoff and re-reads what changed while it was away. Every
+/// <see cref="LiveEventOptions.PeerCheckInterval"/> it looks at which nodes have connections: when one is gone (killed,
+/// perhaps between a commit and its batch), it re-reads the recent changes, so no screen waits for a batch that will
+/// never come.
 /// </summary>
 public sealed partial class PostgresNotificationListener(
     NpgsqlDataSource dataSource,
     ApplicationEventHub hub,
+    LiveEvents live,
     ProcessingWakeup wakeup,
     PresenceBoard presence,
     ApiKeyStore apiKeys,
+    NodeIdentity node,
+    IOptions<LiveEventOptions> options,
+    TimeProvider clock,
     ILogger<PostgresNotificationListener> logger) : BackgroundService
 {
     public const string ApplicationChannel = "application_events";
-    public const string OutboxChannel = "creditdesk_outbox";
     public const string AccessChannel = "creditdesk_access";
     private static readonly TimeSpan MaximumBackoff = TimeSpan.FromSeconds(10);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private HashSet<string>? peers;
+    private long peerCheckedAt;
 
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The PostgreSQL backend of the listening connection (0 while there is none): what a test terminates to cut it.</summary>
+    public int BackendProcessId { get; private set; }
 
     /// <summary>Completes once the first LISTEN is in place (tests wait for it before publishing).</summary>
     public Task Listening => listening.Task;
@@ -44,10 +58,12 @@ public sealed partial class PostgresNotificationListener(
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
                 connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand($"LISTEN {ApplicationChannel}; LISTEN {OutboxChannel}; LISTEN {PresencePublisher.Channel}; LISTEN {AccessChannel};", connection))
+                await using (var listen = new NpgsqlCommand(
+                    $"LISTEN {LiveEvents.Channel}; LISTEN {ApplicationChannel}; LISTEN {PresencePublisher.Channel}; LISTEN {AccessChannel};", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
+                BackendProcessId = connection.ProcessID;
                 listening.TrySetResult();
                 // Whatever the other nodes announced while this one was not listening is lost: ask them again, and
                 // forget cached API keys (a revocation may have been missed).
@@ -59,9 +75,14 @@ public sealed partial class PostgresNotificationListener(
                     lostAt = null;
                 }
                 backoff = TimeSpan.FromMilliseconds(200);
+                peers = null;
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    await connection.WaitAsync(options.Value.PeerCheckInterval, stoppingToken);
+                    if (Stopwatch.GetElapsedTime(peerCheckedAt) >= options.Value.PeerCheckInterval)
+                    {
+                        await CheckPeersAsync(connection, stoppingToken);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -71,7 +92,7 @@ public sealed partial class PostgresNotificationListener(
             catch (Exception exception)
             {
                 // Replay from a little before the loss: duplicates are harmless, gaps are not.
-                lostAt ??= DateTimeOffset.UtcNow - TimeSpan.FromSeconds(5);
+                lostAt ??= clock.GetUtcNow() - options.Value.ReplayMargin;
                 LogConnectionLost(logger, exception, backoff);
                 await Task.Delay(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaximumBackoff.Ticks));
@@ -79,13 +100,39 @@ public sealed partial class PostgresNotificationListener(
         }
     }
 
+    /// <summary>
+    /// Which nodes have connections now; when one that had them has none, whatever it committed without publishing is
+    /// read again (a node's listening connection lives as long as the node, so a node without connections is gone).
+    /// </summary>
+    private async Task CheckPeersAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var checkedBefore = clock.GetUtcNow();
+        peerCheckedAt = Stopwatch.GetTimestamp();
+        await using var command = new NpgsqlCommand("""
+            SELECT DISTINCT application_name FROM pg_stat_activity
+             WHERE datname = current_database() AND application_name LIKE @prefix AND application_name <> @self
+            """, connection);
+        command.Parameters.AddWithValue("prefix", NodeIdentity.ConnectionPrefix + "%");
+        command.Parameters.AddWithValue("self", node.ConnectionName);
+        var now = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                now.Add(reader.GetString(0));
+            }
+        }
+        var gone = peers?.Where(peer => !now.Contains(peer)).ToList() ?? [];
+        peers = now;
+        if (gone.Count > 0)
+        {
+            LogPeerGone(logger, gone);
+            await ResynchroniseAsync(connection, checkedBefore - options.Value.ReplayMargin, cancellationToken);
+        }
+    }
+
     private void OnNotification(object sender, NpgsqlNotificationEventArgs notification)
     {
-        if (notification.Channel == OutboxChannel)
-        {
-            wakeup.Signal();
-            return;
-        }
         if (notification.Channel == AccessChannel)
         {
             apiKeys.ForgetCached();
@@ -93,6 +140,11 @@ public sealed partial class PostgresNotificationListener(
         }
         try
         {
+            if (notification.Channel == LiveEvents.Channel)
+            {
+                live.Receive(notification.Payload);
+                return;
+            }
             if (notification.Channel == PresencePublisher.Channel)
             {
                 if (PresencePublisher.Deserialize(notification.Payload) is { } message)
@@ -101,7 +153,7 @@ public sealed partial class PostgresNotificationListener(
                 }
                 return;
             }
-            if (JsonSerializer.Deserialize<ApplicationChanged>(notification.Payload, Json) is { } change)
+            if (JsonSerializer.Deserialize<ApplicationChanged>(notification.Payload, LiveEvents.Json) is { } change)
             {
                 hub.Publish(change);
             }
@@ -126,6 +178,9 @@ public sealed partial class PostgresNotificationListener(
         }
         wakeup.Signal();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Nodes gone from the database: {Nodes}; reading their recent changes again")]
+    private static partial void LogPeerGone(ILogger logger, IReadOnlyList<string> nodes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the LISTEN connection; reconnecting in {Backoff}")]
     private static partial void LogConnectionLost(ILogger logger, Exception exception, TimeSpan backoff);

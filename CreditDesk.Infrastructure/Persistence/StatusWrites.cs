@@ -1,6 +1,7 @@
 using CreditDesk.Domain.Applications;
 using System.Text.Json;
 using CreditDesk.Domain.Decisions;
+using CreditDesk.Infrastructure.Events;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -23,7 +24,7 @@ internal static class StatusWrites
         moved AS (
             UPDATE credit_applications a SET status = {to}, updated_at = {now}{extraAssignments}
              WHERE a.id IN ({applications}) AND a.status = {from}
-            RETURNING a.id),
+            RETURNING a.id, a.country, a.risk_score, a.assigned_to, a.updated_at),
         audited AS (
             INSERT INTO application_audit (application_id, from_status, to_status, actor, actor_id, reason, occurred_at, proposed_by)
             SELECT id, {from}, {to}, {actor}, {actorId}, {reason}, {now}, {proposedBy} FROM moved
@@ -70,7 +71,22 @@ internal static class StatusWrites
     public static bool IsManualDecision(ApplicationStatus to, Actor actor) =>
         actor is Actor.Admin or Actor.Officer && to is ApplicationStatus.Approved or ApplicationStatus.Rejected or ApplicationStatus.UnderReview;
 
-    public static async Task<bool> MoveAsync(
+    /// <summary>
+    /// The change a move made, for <see cref="Events.LiveEvents.Committed"/> once the transaction commits: from a statement that
+    /// ends <c>SELECT {MovedColumns} FROM moved m</c> (at <paramref name="offset"/>), or null when nothing moved.
+    /// </summary>
+    public static async Task<ApplicationChanged?> ReadMovedAsync(NpgsqlDataReader reader, string from, string to, CancellationToken cancellationToken, int offset = 0) =>
+        await reader.ReadAsync(cancellationToken) ? Moved(reader, from, to, offset) : null;
+
+    /// <summary>What <see cref="ReadMovedAsync"/> reads, in this order.</summary>
+    public const string MovedColumns = "m.id, m.country, m.risk_score, m.assigned_to, m.updated_at";
+
+    public static ApplicationChanged Moved(NpgsqlDataReader reader, string from, string to, int offset = 0) => new(
+        reader.GetGuid(offset), reader.GetString(offset + 1), to, from, reader.GetFieldValue<DateTimeOffset>(offset + 4),
+        reader.IsDBNull(offset + 2) ? null : reader.GetInt32(offset + 2), reader.IsDBNull(offset + 3) ? null : reader.GetString(offset + 3));
+
+    /// <summary>Moves one application if it is still in <paramref name="from"/>; the change made, or null when someone else moved it first.</summary>
+    public static async Task<ApplicationChanged?> MoveAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
         Guid applicationId,
@@ -92,7 +108,7 @@ internal static class StatusWrites
             : "";
         var sql = $"""
             WITH {MoveAndAudit("@id", "@from", "@to", "@actor", "@actor_id", "@reason", "@now", extraAssignments, proposedBy is null ? "NULL" : "@proposed_by")}{decided}
-            SELECT count(*) FROM audited
+            SELECT {MovedColumns} FROM moved m
             """;
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("id", applicationId);
@@ -115,7 +131,8 @@ internal static class StatusWrites
             command.Parameters.AddWithValue("proposed_by_text", NpgsqlDbType.Text, (object?)proposedBy ?? DBNull.Value);
         }
         addParameters?.Invoke(command.Parameters);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadMovedAsync(reader, from.ToCode(), to.ToCode(), cancellationToken);
     }
 
     public static string ActorCode(Actor actor) => actor.ToString().ToLowerInvariant();

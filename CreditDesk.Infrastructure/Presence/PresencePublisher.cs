@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using CreditDesk.Infrastructure.Events;
 using Npgsql;
 
 namespace CreditDesk.Infrastructure.Presence;
@@ -18,9 +19,6 @@ public sealed partial class PresencePublisher(NpgsqlDataSource dataSource, Prese
 
     /// <summary>Changes within this window leave in one announcement (a typing officer is one message, not one per key).</summary>
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>PostgreSQL refuses NOTIFY payloads of 8 000 bytes or more; parts stay well below.</summary>
-    public const int MaximumPayloadBytes = 7_000;
 
     private static readonly TimeSpan Sweep = TimeSpan.FromSeconds(1);
 
@@ -95,35 +93,13 @@ public sealed partial class PresencePublisher(NpgsqlDataSource dataSource, Prese
         }
     }
 
-    private async Task NotifyAsync(IReadOnlyList<string> payloads, CancellationToken cancellationToken)
-    {
-        var sql = new StringBuilder("SELECT ");
-        await using var command = dataSource.CreateCommand();
-        for (var index = 0; index < payloads.Count; index++)
-        {
-            sql.Append(index == 0 ? "" : ", ").Append("pg_notify('").Append(Channel).Append("', $").Append(index + 1).Append(')');
-            command.Parameters.Add(new NpgsqlParameter { Value = payloads[index] });
-        }
-        command.CommandText = sql.ToString();
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task NotifyAsync(IReadOnlyList<string> payloads, CancellationToken cancellationToken) =>
+        Notifications.SendAsync(dataSource, Channel, payloads, cancellationToken);
 
     /// <summary>A set as the NOTIFY payloads that carry it: as few parts as fit under the payload limit, at least one.</summary>
     public static IReadOnlyList<string> Parts(Guid node, long sequence, IReadOnlyList<Viewer> viewers, bool hello)
     {
-        var groups = new List<List<Viewer>> { new() };
-        var size = 0;
-        foreach (var viewer in viewers)
-        {
-            var length = Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(viewer)) + 1;
-            if (size + length > MaximumPayloadBytes - 200 && groups[^1].Count > 0)
-            {
-                groups.Add([]);
-                size = 0;
-            }
-            groups[^1].Add(viewer);
-            size += length;
-        }
+        var groups = Notifications.Parts(viewers, viewer => Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(viewer)));
         return groups.Select((group, part) => Serialize(new PresenceMessage(node, sequence, part, groups.Count, [.. group], hello))).ToList();
     }
 

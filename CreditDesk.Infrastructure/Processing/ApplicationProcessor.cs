@@ -1,3 +1,4 @@
+using CreditDesk.Infrastructure.Events;
 using System.Diagnostics;
 using System.Text.Json;
 using CreditDesk.Domain.Applications;
@@ -26,6 +27,7 @@ public sealed class ApplicationProcessor(
     ResilientBureau bureau,
     NodeIdentity node,
     LoanCatalogue catalogue,
+    LiveEvents live,
     TimeProvider clock)
 {
     private static readonly string ValidatingCode = ApplicationStatus.Validating.ToCode();
@@ -120,7 +122,8 @@ public sealed class ApplicationProcessor(
             $"Dead letter retried: automatic decision, risk score {decision.RiskScore}", now,
             DecisionAssignments,
             parameters => AddAssessment(parameters, decision, report), automatic: record, cancellationToken: cancellationToken);
-        return moved ? new ScreenText("Ops.Retry.Decided", decision.Status.ToCode()) : new ScreenText("Ops.Retry.Raced");
+        live.Committed(moved);
+        return moved is not null ? new ScreenText("Ops.Retry.Decided", decision.Status.ToCode()) : new ScreenText("Ops.Retry.Raced");
     }
 
     private static void AddAssessment(NpgsqlParameterCollection parameters, Decision decision, BureauReport report)
@@ -155,9 +158,10 @@ public sealed class ApplicationProcessor(
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         var reason = $"Processing failed after {item.Attempt} attempts: {error}";
-        await StatusWrites.MoveAsync(connection, transaction, item.ApplicationId, ApplicationStatus.Validating, ApplicationStatus.UnderReview,
+        var moved = await StatusWrites.MoveAsync(connection, transaction, item.ApplicationId, ApplicationStatus.Validating, ApplicationStatus.UnderReview,
             Actor.System, node.Id, Truncate(reason, 500), now, cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        live.Committed(moved);
     }
 
     /// <summary>What a decision writes besides its status: when, the score, the rules and the bureau's report.</summary>
@@ -174,7 +178,7 @@ public sealed class ApplicationProcessor(
                 DELETE FROM application_outbox WHERE id = @outbox AND claimed_by = @node RETURNING application_id),
             {StatusWrites.MoveAndAudit("SELECT application_id FROM claim", "@from", "@to", "'system'", "@node", "@reason", "@now", DecisionAssignments)},
             {StatusWrites.RecordDecision("'system'", "@node", "@now")}
-            SELECT count(*) FROM audited
+            SELECT {StatusWrites.MovedColumns} FROM moved m
             """);
         command.Parameters.AddWithValue("outbox", item.Id);
         command.Parameters.AddWithValue("node", node.Id);
@@ -184,7 +188,12 @@ public sealed class ApplicationProcessor(
         AddAssessment(command.Parameters, decision, report);
         StatusWrites.AddDecisionRecord(command.Parameters, record);
         command.Parameters.AddWithValue("reason", Truncate(reason, 500));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        ApplicationChanged? moved;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            moved = await StatusWrites.ReadMovedAsync(reader, ValidatingCode, decision.Status.ToCode(), cancellationToken);
+        }
+        live.Committed(moved);
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];

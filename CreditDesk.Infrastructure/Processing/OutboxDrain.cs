@@ -1,3 +1,5 @@
+using CreditDesk.Domain.Applications;
+using CreditDesk.Infrastructure.Events;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Domain.Decisions;
 using CreditDesk.Infrastructure.Telemetry;
@@ -16,11 +18,15 @@ public sealed partial class OutboxDrain(
     NpgsqlDataSource dataSource,
     ApplicationProcessor processor,
     ProcessingWakeup wakeup,
+    LiveEvents live,
     NodeIdentity node,
     IOptions<ProcessingOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<OutboxDrain> logger)
 {
+    private static readonly string Pending = ApplicationStatus.Pending.ToCode();
+    private static readonly string Validating = ApplicationStatus.Validating.ToCode();
+
     public async Task RunAsync(CancellationToken jobCancellation)
     {
         if (!wakeup.TryBeginDrain())
@@ -73,10 +79,12 @@ public sealed partial class OutboxDrain(
                    SET claimed_by = @node, claimed_until = now() + @lease, attempts = o.attempts + 1
                   FROM due WHERE o.id = due.id
                 RETURNING o.id, o.application_id, o.attempts, o.trace_parent),
-            {StatusWrites.MoveAndAudit("SELECT application_id FROM claimed", "'PENDING'", "'VALIDATING'", "'system'", "@node", "'Processing started'", "now()")}
+            {StatusWrites.MoveAndAudit("SELECT application_id FROM claimed", $"'{Pending}'", $"'{Validating}'", "'system'", "@node", "'Processing started'", "now()")}
             SELECT c.id, c.application_id, c.attempts, c.trace_parent,
-                   a.status, a.country, a.requested_amount, a.monthly_income, a.term_months, a.document_cipher, a.pii_key_id, a.product_version, a.created_at
+                   a.status, a.country, a.requested_amount, a.monthly_income, a.term_months, a.document_cipher, a.pii_key_id, a.product_version, a.created_at,
+                   {StatusWrites.MovedColumns}
               FROM claimed c JOIN credit_applications a ON a.id = c.application_id
+              LEFT JOIN moved m ON m.id = c.application_id
             """;
         using var activity = CreditDeskTelemetry.Source.StartActivity("outbox.claim");
         await using var command = dataSource.CreateCommand(sql);
@@ -84,6 +92,7 @@ public sealed partial class OutboxDrain(
         command.Parameters.AddWithValue("lease", options.Value.Lease);
         command.Parameters.AddWithValue("batch", options.Value.BatchSize);
         var claimed = new List<ClaimedApplication>();
+        var moved = new List<ApplicationChanged>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -96,6 +105,16 @@ public sealed partial class OutboxDrain(
                 reader.GetString(10),
                 reader.IsDBNull(11) ? null : reader.GetString(11),
                 reader.GetFieldValue<DateTimeOffset>(12)));
+            if (!reader.IsDBNull(13))
+            {
+                moved.Add(StatusWrites.Moved(reader, Pending, Validating, offset: 13));
+            }
+        }
+        // Published once the statement has committed (the reader is done), never before.
+        await reader.DisposeAsync();
+        foreach (var change in moved)
+        {
+            live.Committed(change);
         }
         activity?.SetTag("creditdesk.claimed", claimed.Count);
         return claimed;

@@ -18,9 +18,21 @@ public sealed class ProcessingOptions
     public int SchedulerThreads { get; set; } = 4;
 }
 
-/// <summary>This process's name in the cluster: claims and Quartz check-ins carry it.</summary>
+/// <summary>
+/// This process's name in the cluster: claims and Quartz check-ins carry it. <see cref="Process"/> tells this run apart
+/// from an earlier one of the same name: its database connections carry <see cref="ConnectionName"/>, so the other nodes
+/// see it go (see <c>PostgresNotificationListener</c>).
+/// </summary>
 public sealed record NodeIdentity(string Id)
 {
+    /// <summary>How every connection of every node starts its <c>application_name</c>.</summary>
+    public const string ConnectionPrefix = "creditdesk/";
+
+    public string Process { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>This process's <c>application_name</c> (PostgreSQL keeps 63 bytes of it).</summary>
+    public string ConnectionName => $"{ConnectionPrefix}{Process}/{(Id.Length > 40 ? Id[..40] : Id)}";
+
     public static NodeIdentity Create(string? configured) =>
         new(string.IsNullOrWhiteSpace(configured) ? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}" : configured);
 }

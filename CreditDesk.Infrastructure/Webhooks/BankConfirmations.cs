@@ -1,3 +1,4 @@
+using CreditDesk.Infrastructure.Events;
 using CreditDesk.Domain.Applications;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Telemetry;
@@ -34,7 +35,7 @@ public abstract record WebhookOutcome
 /// Applies bank confirmations exactly once: the event row (unique event id) and its effect are written in one
 /// transaction, so of many concurrent deliveries one applies and the rest see a duplicate.
 /// </summary>
-public sealed class BankConfirmations(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents live, TimeProvider clock)
 {
     private const string Processed = "processed";
     private const string Rejected = "rejected";
@@ -83,7 +84,7 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, TimeProvider 
             eventRow = id;
         }
 
-        var outcome = await ApplyAsync(connection, transaction, bankEvent, now, cancellationToken);
+        var (outcome, moved) = await ApplyAsync(connection, transaction, bankEvent, now, cancellationToken);
         await using (var record = new NpgsqlCommand(
             "UPDATE webhook_events SET outcome = @outcome, status_code = @code, error = @error WHERE id = @id", connection, transaction))
         {
@@ -94,10 +95,12 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, TimeProvider 
             await record.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        live.Committed(moved);
         return outcome;
     }
 
-    private static async Task<WebhookOutcome> ApplyAsync(
+    /// <summary>The event's effect on its application, and the change it made (null when it moved nothing).</summary>
+    private static async Task<(WebhookOutcome, ApplicationChanged?)> ApplyAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, BankEvent bankEvent, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string status;
@@ -110,14 +113,14 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, TimeProvider 
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
-                return new WebhookOutcome.Rejected("unknown_application", $"No application {bankEvent.ApplicationId}.");
+                return (new WebhookOutcome.Rejected("unknown_application", $"No application {bankEvent.ApplicationId}."), null);
             }
             (status, amount, currency) = (reader.GetString(0), reader.GetDecimal(1), reader.GetString(2));
         }
         if (bankEvent.Amount != amount || !string.Equals(bankEvent.Currency, currency, StringComparison.Ordinal))
         {
-            return new WebhookOutcome.Rejected("amount_mismatch",
-                $"The event says {bankEvent.Amount:0.00} {bankEvent.Currency}; the application is for {amount:0.00} {currency}.");
+            return (new WebhookOutcome.Rejected("amount_mismatch",
+                $"The event says {bankEvent.Amount:0.00} {bankEvent.Currency}; the application is for {amount:0.00} {currency}."), null);
         }
         var target = bankEvent.EventType switch
         {
@@ -127,18 +130,18 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, TimeProvider 
         };
         if (target is not { } to)
         {
-            return new WebhookOutcome.Processed();
+            return (new WebhookOutcome.Processed(), null);
         }
         if (!ApplicationStatusCodes.TryParse(status, out var from) || !StatusMachine.CanMove(from, to, Actor.Bank))
         {
-            return new WebhookOutcome.Rejected("invalid_transition", $"A {bankEvent.EventType} event cannot move an application in {status}.");
+            return (new WebhookOutcome.Rejected("invalid_transition", $"A {bankEvent.EventType} event cannot move an application in {status}."), null);
         }
         var reason = bankEvent.EventType == BankEvent.DisbursementCompleted
             ? $"Disbursement confirmed by the bank (ref {bankEvent.ProviderReference})"
             : $"Disbursement failed at the bank (ref {bankEvent.ProviderReference})";
-        await StatusWrites.MoveAsync(connection, transaction, bankEvent.ApplicationId, from, to, Actor.Bank, "bank",
+        var moved = await StatusWrites.MoveAsync(connection, transaction, bankEvent.ApplicationId, from, to, Actor.Bank, "bank",
             reason.Length > 500 ? reason[..500] : reason, now, cancellationToken: cancellationToken);
-        return new WebhookOutcome.Processed();
+        return (new WebhookOutcome.Processed(), moved);
     }
 
     private static async Task<WebhookOutcome> PreviousOutcomeAsync(NpgsqlConnection connection, string eventId, byte[] bodyHash, CancellationToken cancellationToken)

@@ -15,8 +15,8 @@ internal static class BenchResults
     private static string Folder => Environment.GetEnvironmentVariable("CREDITDESK_BENCH_OUT") ?? Path.Combine(Path.GetTempPath(), "creditdesk-bench");
 
     /// <summary>
-    /// One measured value. <paramref name="target"/> is SPEC §9's bound as "&gt;= 1000" or "&lt;= 150" (empty when SPEC
-    /// sets none), in the metric's unit.
+    /// One measured value. <paramref name="target"/> is the bound as "&gt;= 1000" or "&lt;= 150" in the metric's unit, or as
+    /// a multiple of this bench run's B0 (pgbench of the bare intake transaction) "&gt;= 0.37×B0"; empty when none is set.
     /// </summary>
     public static async Task MeasuredAsync(ITestOutputHelper output, string id, string what, string metric, int run, double value, string unit, string target = "")
     {

@@ -54,7 +54,7 @@ public sealed class WebhookBenchmark(ITestOutputHelper output) : IAsyncLifetime
                 $"B5 run {run}: {result.Requests} deliveries in 15 s, {result.RequestsPerSecond:0} req/s, p50 {result.P50:0.0} ms, p99 {result.P99:0.0} ms, "
                 + $"non-2xx {result.NonSuccess}, socket errors {result.SocketErrors}; {recorded} events recorded"));
             const string What = "signed webhooks, wrk, 32 connections, half duplicates";
-            await BenchResults.MeasuredAsync(output, "B5", What, "throughput", run, result.RequestsPerSecond, "req/s", ">= 3000");
+            await BenchResults.MeasuredAsync(output, "B5", What, "throughput", run, result.RequestsPerSecond, "req/s", ">= 1.0×B0");
             await BenchResults.MeasuredAsync(output, "B5", What, "p99", run, result.P99, "ms", "<= 30");
             Assert.Equal(0, result.NonSuccess);
             // One row per distinct event: half the deliveries, give or take pairs cut off at the end of the run.

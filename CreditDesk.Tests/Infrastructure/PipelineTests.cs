@@ -75,25 +75,6 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Contains("VALIDATING", seen);
     }
 
-    [Fact]
-    public async Task After_losing_its_listening_connection_a_node_reconnects_and_replays_what_changed_meanwhile()
-    {
-        using var subscription = node.Get<ApplicationEventHub>().Subscribe();
-        var terminated = await database.ScalarAsync<long>(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'");
-        Assert.Equal(1L, terminated);
-
-        var id = await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        var decided = false;
-        while (!decided)
-        {
-            var change = await subscription.Reader.ReadAsync(timeout.Token);
-            decided = change.Id == id && change.Status is "APPROVED" or "REJECTED" or "UNDER_REVIEW";
-        }
-    }
-
     private async Task<string> WaitForDecisionAsync(Guid id, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
