@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -65,8 +67,33 @@ public sealed record LoanProduct(
         }
     }
 
-    /// <summary>Everything the applicant must be told before signing, for this amount and term.</summary>
+    /// <summary>Quotes already worked out, per product instance (a list page prices 25 rows on every read, each an amortisation schedule and an iterative rate).</summary>
+    private static readonly ConditionalWeakTable<LoanProduct, ConcurrentDictionary<(decimal Amount, byte Scale, int TermMonths), LoanQuote>> Quotes = new();
+
+    private const int MaximumRememberedQuotes = 4_096;
+
+    /// <summary>
+    /// Everything the applicant must be told before signing, for this amount and term. A pure function of the product and
+    /// its arguments, so the last few thousand answers per product are remembered (the scale is part of the key, so
+    /// 5000 and 5000.00 each get their own quote).
+    /// </summary>
     public LoanQuote Quote(decimal amount, int termMonths)
+    {
+        var remembered = Quotes.GetValue(this, _ => new ConcurrentDictionary<(decimal, byte, int), LoanQuote>());
+        var key = (amount, amount.Scale, termMonths);
+        if (remembered.TryGetValue(key, out var quote))
+        {
+            return quote;
+        }
+        quote = Price(amount, termMonths);
+        if (remembered.Count < MaximumRememberedQuotes)
+        {
+            remembered.TryAdd(key, quote);
+        }
+        return quote;
+    }
+
+    private LoanQuote Price(decimal amount, int termMonths)
     {
         var rate = NominalRateFor(amount);
         var schedule = Amortisation.Schedule(amount, rate, termMonths);

@@ -30,8 +30,8 @@ public sealed record NodeIdentity(string Id)
 
     public string Process { get; } = Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>This process's <c>application_name</c> (PostgreSQL keeps 63 bytes of it).</summary>
-    public string ConnectionName => $"{ConnectionPrefix}{Process}/{(Id.Length > 40 ? Id[..40] : Id)}";
+    /// <summary>This process's <c>application_name</c>, within the 63 bytes PostgreSQL keeps (an ASCII prefix of the id).</summary>
+    public string ConnectionName => $"{ConnectionPrefix}{Process}/{new string(Id.Where(char.IsAscii).Take(38).ToArray())}";
 
     public static NodeIdentity Create(string? configured) =>
         new(string.IsNullOrWhiteSpace(configured) ? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}" : configured);

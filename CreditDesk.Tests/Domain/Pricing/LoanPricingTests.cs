@@ -58,6 +58,19 @@ public sealed class LoanPricingTests
     }
 
     [Fact]
+    public void A_quote_asked_again_is_the_same_answer_and_a_product_with_other_terms_is_priced_afresh()
+    {
+        var spain = CountryRegistry.Get("ES").Product;
+        var first = spain.Quote(12_000m, 36);
+
+        Assert.Same(first, spain.Quote(12_000m, 36));
+        Assert.Equal(first.CostFigureRate, spain.Quote(12_000.00m, 36).CostFigureRate);
+        Assert.Equal("12000.00", spain.Quote(12_000.00m, 36).Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var dearer = spain with { OpeningFeeRate = spain.OpeningFeeRate + 0.01m };
+        Assert.True(dearer.Quote(12_000m, 36).CostFigureRate > first.CostFigureRate);
+    }
+
+    [Fact]
     public void Without_fees_the_cost_figure_is_the_nominal_rate_compounded_monthly()
     {
         var payments = Amortisation.Schedule(12_000m, 0.09m, 48).Select(instalment => instalment.Payment).ToList();
