@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using CreditDesk.Infrastructure.Events;
 
 namespace CreditDesk.Web.Components.Live;
 
 /// <summary>
-/// A component's subscription to application events: waits for the first event, gathers whatever else arrives within a
-/// short window, and hands the batch over in one call, so a burst of 500 updates a second costs a few renders, not 500.
+/// A component's subscription to application events, handed over in batches at most once per <see cref="CoalesceWindow"/>:
+/// an event after a quiet spell goes out at once (no waiting out a window nobody needs), one during a burst waits for the
+/// window to pass and goes with everything else that arrived meanwhile, so 500 updates a second cost 25 renders, not 500.
 /// </summary>
 public sealed class LiveFeed : IAsyncDisposable
 {
@@ -23,11 +25,17 @@ public sealed class LiveFeed : IAsyncDisposable
     private async Task PumpAsync(Func<IReadOnlyList<ApplicationChanged>, Task> onBatch)
     {
         var reader = subscription.Reader;
+        var lastBatch = 0L;
         try
         {
             while (await reader.WaitToReadAsync(stop.Token))
             {
-                await Task.Delay(CoalesceWindow, stop.Token);
+                var since = lastBatch == 0 ? CoalesceWindow : Stopwatch.GetElapsedTime(lastBatch);
+                if (since < CoalesceWindow)
+                {
+                    await Task.Delay(CoalesceWindow - since, stop.Token);
+                }
+                lastBatch = Stopwatch.GetTimestamp();
                 var batch = new List<ApplicationChanged>();
                 while (reader.TryRead(out var change))
                 {
