@@ -23,6 +23,7 @@ public static partial class ApplicationsApi
         var group = endpoints.MapGroup("/api/v1/applications").RequireAuthorization(Policies.AnyRole).WithTags("Applications")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("", CreateAsync).RequireAuthorization(Policies.Submit).RequireRateLimiting(RateLimits.Submit)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .Accepts<NewApplicationRequest>("application/json")
             .Produces<ApplicationResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
@@ -32,7 +33,7 @@ public static partial class ApplicationsApi
         group.MapGet("{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{id:guid}/audit", AuditAsync).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{id:guid}/schedule", ScheduleAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPatch("{id:guid}/status", ChangeStatusAsync).Validated<StatusChangeRequest>()
+        group.MapPatch("{id:guid}/status", ChangeStatusAsync).ValidatedBody<StatusChangeRequest>()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(StatusBodyLimit))
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;

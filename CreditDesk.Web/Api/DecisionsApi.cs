@@ -24,16 +24,16 @@ public static class DecisionsApi
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
         application.MapGet("decision", DecisionAsync).RequireAuthorization(Policies.Staff);
         application.MapGet("review-requests", ReviewRequestsAsync).RequireAuthorization(Policies.AnyRole);
-        application.MapPost("review-requests", RequestReviewAsync).RequireAuthorization(Policies.Submit).Validated<ReviewRequestBody>()
+        application.MapPost("review-requests", RequestReviewAsync).RequireAuthorization(Policies.Submit).ValidatedBody<ReviewRequestBody>()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        application.MapPost("review-requests/{requestId:guid}/outcome", OutcomeAsync).RequireAuthorization(Policies.Staff).Validated<ReviewOutcomeBody>()
+        application.MapPost("review-requests/{requestId:guid}/outcome", OutcomeAsync).RequireAuthorization(Policies.Staff).ValidatedBody<ReviewOutcomeBody>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         var products = endpoints.MapGroup("/api/v1/countries/{code}/products").WithTags("Loan products")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
         products.MapGet("", ProductsAsync).RequireAuthorization(Policies.Staff);
-        products.MapPost("", CreateProductAsync).RequireAuthorization(Policies.Admin).Validated<ProductBody>().ProducesProblem(StatusCodes.Status409Conflict);
+        products.MapPost("", CreateProductAsync).RequireAuthorization(Policies.Admin).ValidatedBody<ProductBody>().ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     /// <summary>Every decision on the application, the latest last, each with its record and the notices the applicant was shown.</summary>

@@ -30,7 +30,7 @@ public static class DocumentsApi
         group.MapGet("documents/{documentId:guid}/content", DownloadAsync).Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
         group.MapPost("documents/{documentId:guid}/verify", VerifyAsync).RequireAuthorization(Policies.Staff);
         group.MapGet("document-requests", RequestsAsync);
-        group.MapPost("document-requests", RequestAsync).RequireAuthorization(Policies.Staff).Validated<DocumentRequestBody>()
+        group.MapPost("document-requests", RequestAsync).RequireAuthorization(Policies.Staff).ValidatedBody<DocumentRequestBody>()
             .WithMetadata(new RequestSizeLimitAttribute(16 * 1024));
         return group;
     }

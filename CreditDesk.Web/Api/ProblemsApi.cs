@@ -101,7 +101,8 @@ public static class ProblemsApi
         var group = endpoints.MapGroup("/api/v1/problems").AllowAnonymous().WithTags("Problems");
         group.MapGet("/", () => TypedResults.Ok(All.Select(ProblemTypeResponse.From).ToList()));
         group.MapGet("/{code}", Results<Ok<ProblemTypeResponse>, ProblemHttpResult> (string code) =>
-            Find(code) is { } problem ? TypedResults.Ok(ProblemTypeResponse.From(problem)) : ApiProblems.NotFound($"Problem type '{code}'"));
+            Find(code) is { } problem ? TypedResults.Ok(ProblemTypeResponse.From(problem)) : ApiProblems.NotFound($"Problem type '{code}'"))
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 }

@@ -110,6 +110,13 @@ public static class RequestValidation
     public static RouteHandlerBuilder Validated<T>(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
+    /// <summary>
+    /// <see cref="Validated{T}"/> for a JSON body: also documents what reading the body can answer before validation
+    /// (400 for JSON that cannot be read, 415 for another media type).
+    /// </summary>
+    public static RouteHandlerBuilder ValidatedBody<T>(this RouteHandlerBuilder builder) =>
+        builder.Validated<T>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
     private sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
     {
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -15,7 +15,7 @@ public static class WebhooksApi
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/webhooks").AllowAnonymous().WithTags("Webhooks");
-        group.MapPost("bank-confirmation", ReceiveAsync).RequireRateLimiting(RateLimits.Webhook)
+        group.MapPost("bank-confirmation", ReceiveAsync).RequireRateLimiting(RateLimits.Webhook).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .Accepts<BankConfirmationRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)

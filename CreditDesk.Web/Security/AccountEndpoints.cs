@@ -9,7 +9,8 @@ public static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/account/login", SignInAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
+        // The browser's sign-in and sign-out forms: not part of the API, so not in its OpenAPI document.
+        endpoints.MapPost("/account/login", SignInAsync).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn).ExcludeFromDescription();
         // The token is checked although the post binds no field (nothing else would check it): another site must not sign people out.
         endpoints.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn) =>
         {
@@ -25,7 +26,7 @@ public static class AccountEndpoints
             }
             await signIn.SignOutAsync();
             return Results.LocalRedirect(Authentication.LoginPath);
-        }).RequireAuthorization();
+        }).RequireAuthorization().ExcludeFromDescription();
         return endpoints;
     }
 

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CreditDesk.Tests.Support;
+
+namespace CreditDesk.Tests.Api;
+
+/// <summary>
+/// The OpenAPI document against the API itself: every operation it lists is called the ways a client gets wrong (no
+/// key, each role's key, an unknown id, an empty or a non-JSON body), and every status the API answers with must be
+/// one the document lists for that operation. A new answer nobody documented fails here.
+/// </summary>
+public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task Every_status_an_operation_answers_to_a_wrong_call_is_one_its_documentation_lists()
+    {
+        using var anonymous = api.Client();
+        var document = await ApiFixture.JsonAsync(await anonymous.GetAsync("openapi/v1.json"));
+        var undocumented = new List<string>();
+        var calls = 0;
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var method = new HttpMethod(operation.Name.ToUpperInvariant());
+                var documented = operation.Value.GetProperty("responses").EnumerateObject().Select(response => response.Name).ToHashSet();
+                var url = Parameter().Replace(path.Name.TrimStart('/'), match => Example(match.Groups[1].Value));
+                foreach (var (probe, request) in Probes(method, url))
+                {
+                    using var _ = request;
+                    using var client = probe.Key is null ? api.Client() : api.Client(probe.Key);
+                    using var response = await client.SendAsync(request);
+                    calls++;
+                    var status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (!documented.Contains(status) && !documented.Contains("default"))
+                    {
+                        undocumented.Add($"{operation.Name.ToUpperInvariant()} {path.Name} ({probe.Name}) answered {status}; documented: {string.Join(", ", documented.Order())}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(calls > 100, $"only {calls} calls: the document lists too few operations");
+        Assert.True(undocumented.Count == 0, string.Join("\n", undocumented));
+    }
+
+    private sealed record Probe(string Name, string? Key);
+
+    private static readonly Probe[] Callers =
+    [
+        new("no key", null), new("applicant", ApiFixture.ApplicantKey), new("officer", ApiFixture.OfficerKey), new("admin", ApiFixture.AdminKey),
+    ];
+
+    private static IEnumerable<(Probe Probe, HttpRequestMessage Request)> Probes(HttpMethod method, string url)
+    {
+        var hasBody = method == HttpMethod.Post || method == HttpMethod.Patch || method == HttpMethod.Put;
+        foreach (var caller in Callers)
+        {
+            var request = new HttpRequestMessage(method, url);
+            if (hasBody)
+            {
+                request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            }
+            yield return (caller with { Name = caller.Name + (hasBody ? ", empty JSON" : "") }, request);
+        }
+        if (hasBody)
+        {
+            yield return (new Probe("admin, text/plain", ApiFixture.AdminKey),
+                new HttpRequestMessage(method, url) { Content = new StringContent("hello", Encoding.UTF8, "text/plain") });
+            yield return (new Probe("admin, malformed JSON", ApiFixture.AdminKey),
+                new HttpRequestMessage(method, url) { Content = new StringContent("{\"status\": ", Encoding.UTF8, "application/json") });
+        }
+    }
+
+    /// <summary>A value for a path parameter: ids that exist nowhere, codes that exist (so the probe reaches the handler).</summary>
+    private static string Example(string name) => name switch
+    {
+        "code" or "country" => "CO",
+        _ => Guid.NewGuid().ToString(),
+    };
+
+    [GeneratedRegex(@"\{([^}:]+)(:[^}]*)?\}")]
+    private static partial Regex Parameter();
+}
