@@ -58,7 +58,7 @@ public static class Extensions
         services.AddCreditDeskAuthorization();
         services.AddCreditDeskRateLimits(configuration);
         services.AddCreditDeskProxies(configuration);
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiSecurity.Describe);
 
         services.AddDeskCultures();
         services.AddRazorComponents().AddInteractiveServerComponents().AddHubOptions(hub =>

@@ -46,6 +46,27 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
         Assert.True(undocumented.Count == 0, string.Join("\n", undocumented));
     }
 
+    [Fact]
+    public async Task The_document_says_which_operations_take_an_API_key_which_the_banks_signature_and_which_nothing()
+    {
+        using var anonymous = api.Client();
+        var document = await ApiFixture.JsonAsync(await anonymous.GetAsync("openapi/v1.json"));
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        string[] Security(string path, string method) => document.GetProperty("paths").GetProperty(path).GetProperty(method).TryGetProperty("security", out var security)
+            ? security.EnumerateArray().SelectMany(requirement => requirement.EnumerateObject().Select(scheme => scheme.Name)).ToArray()
+            : [];
+
+        Assert.Equal("bearer", schemes.GetProperty("api_key").GetProperty("scheme").GetString());
+        Assert.Equal("header", schemes.GetProperty("bank_signature").GetProperty("in").GetString());
+        Assert.Equal(["api_key"], Security("/api/v1/applications", "post"));
+        Assert.Equal(["api_key"], Security("/api/v1/api-keys", "get"));
+        Assert.Equal(["bank_signature"], Security("/api/v1/webhooks/bank-confirmation", "post"));
+        Assert.Empty(Security("/api/v1/problems", "get"));
+        // What the document says is what happens: the API-key operations refuse a call without one.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/v1/api-keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("api/v1/problems")).StatusCode);
+    }
+
     private sealed record Probe(string Name, string? Key);
 
     private static readonly Probe[] Callers =

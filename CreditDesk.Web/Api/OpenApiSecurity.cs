@@ -1,0 +1,52 @@
+using CreditDesk.Infrastructure.Webhooks;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace CreditDesk.Web.Api;
+
+/// <summary>
+/// How the OpenAPI document says who may call what: the API-key scheme (<c>Authorization: Bearer cdk_…</c>) for every
+/// operation that needs a caller, the bank's HMAC signature for the bank webhook, nothing for the public lookups.
+/// </summary>
+public static class OpenApiSecurity
+{
+    public const string ApiKey = "api_key";
+    public const string BankSignature = "bank_signature";
+
+    public static void Describe(OpenApiOptions options)
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[ApiKey] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "cdk_<role>_<secret>",
+                Description = "An API key an admin created (POST /api/v1/api-keys); its role decides what it may do.",
+            };
+            document.Components.SecuritySchemes[BankSignature] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = WebhookSignature.Header,
+                Description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\"> with the bank's shared secret; at most 300 s old.",
+            };
+            return Task.CompletedTask;
+        });
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            var scheme = context.Description.RelativePath?.StartsWith("api/v1/webhooks/", StringComparison.Ordinal) == true ? BankSignature
+                : metadata.OfType<IAllowAnonymous>().Any() || !metadata.OfType<IAuthorizeData>().Any() ? null
+                : ApiKey;
+            operation.Security = scheme is null ? [] :
+            [
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] },
+            ];
+            return Task.CompletedTask;
+        });
+    }
+}
