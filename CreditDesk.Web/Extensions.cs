@@ -1,3 +1,4 @@
+using Scalar.AspNetCore;
 using System.Text.Json;
 using CreditDesk.Infrastructure;
 using CreditDesk.Infrastructure.Applications;
@@ -114,6 +115,16 @@ public static class Extensions
 
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapOpenApi();
+        // The API reference, all served by this app: Scalar's script is embedded in its package, its inline start-up script
+        // carries a nonce per request (SecurityHeaders adds it to the CSP), and nothing is fetched from elsewhere (no CDN
+        // fonts, no telemetry, no promotional toolbar).
+        app.MapScalarApiReference("/docs", options => options
+            .WithTitle("CreditDesk API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .WithNonce()
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .HideDeveloperTools());
         app.MapApplicationsApi();
         app.MapReviewApi();
         app.MapDocumentsApi();

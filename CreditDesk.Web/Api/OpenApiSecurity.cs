@@ -18,6 +18,9 @@ public static class OpenApiSecurity
     {
         options.AddDocumentTransformer((document, _, _) =>
         {
+            document.Info.Title = "CreditDesk API";
+            document.Info.Description = "Credit applications in six countries: submit, list, review and decide; banks confirm disbursements. "
+                + "Every refusal is application/problem+json with a type from GET /api/v1/problems.";
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[ApiKey] = new OpenApiSecurityScheme
