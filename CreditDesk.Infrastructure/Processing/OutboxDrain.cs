@@ -93,25 +93,26 @@ public sealed partial class OutboxDrain(
         command.Parameters.AddWithValue("batch", options.Value.BatchSize);
         var claimed = new List<ClaimedApplication>();
         var moved = new List<ApplicationChanged>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            claimed.Add(new ClaimedApplication(
-                new OutboxItem(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
-                reader.GetString(4),
-                reader.GetString(5),
-                new LoanRequest(reader.GetDecimal(6), reader.GetDecimal(7), reader.GetInt32(8)),
-                reader.GetFieldValue<byte[]>(9),
-                reader.GetString(10),
-                reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.GetFieldValue<DateTimeOffset>(12)));
-            if (!reader.IsDBNull(13))
+            while (await reader.ReadAsync(cancellationToken))
             {
-                moved.Add(StatusWrites.Moved(reader, Pending, Validating, offset: 13));
+                claimed.Add(new ClaimedApplication(
+                    new OutboxItem(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
+                    reader.GetString(4),
+                    reader.GetString(5),
+                    new LoanRequest(reader.GetDecimal(6), reader.GetDecimal(7), reader.GetInt32(8)),
+                    reader.GetFieldValue<byte[]>(9),
+                    reader.GetString(10),
+                    reader.IsDBNull(11) ? null : reader.GetString(11),
+                    reader.GetFieldValue<DateTimeOffset>(12)));
+                if (!reader.IsDBNull(13))
+                {
+                    moved.Add(StatusWrites.Moved(reader, Pending, Validating, offset: 13));
+                }
             }
         }
-        // Published once the statement has committed (the reader is done), never before.
-        await reader.DisposeAsync();
+        // Published once the statement has committed (the reader is disposed: a connector reuses its reader, so it is disposed once), never before.
         foreach (var change in moved)
         {
             live.Committed(change);
