@@ -62,6 +62,11 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
         Assert.Equal(["api_key"], Security("/api/v1/api-keys", "get"));
         Assert.Equal(["bank_signature"], Security("/api/v1/webhooks/bank-confirmation", "post"));
         Assert.Empty(Security("/api/v1/problems", "get"));
+        // The database being away is a 503 problem for everything that reads it, and the schema it names exists.
+        var unavailable = document.GetProperty("paths").GetProperty("/api/v1/applications").GetProperty("post").GetProperty("responses").GetProperty("503");
+        Assert.EndsWith("/ProblemDetails", unavailable.GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("ProblemDetails", out _));
+        Assert.False(document.GetProperty("paths").GetProperty("/api/v1/problems").GetProperty("get").GetProperty("responses").TryGetProperty("503", out _));
         // What the document says is what happens: the API-key operations refuse a call without one.
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/v1/api-keys")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("api/v1/problems")).StatusCode);

@@ -7,7 +7,8 @@ namespace CreditDesk.Web.Api;
 
 /// <summary>
 /// How the OpenAPI document says who may call what: the API-key scheme (<c>Authorization: Bearer cdk_…</c>) for every
-/// operation that needs a caller, the bank's HMAC signature for the bank webhook, nothing for the public lookups.
+/// operation that needs a caller, the bank's HMAC signature for the bank webhook, nothing for the public lookups; and
+/// the 503 every operation that reads the database can answer.
 /// </summary>
 public static class OpenApiSecurity
 {
@@ -49,6 +50,19 @@ public static class OpenApiSecurity
             [
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] },
             ];
+            // Anything that reads the database can find it away (DatabaseUnavailableHandler): said once here for every such operation.
+            if (context.Description.RelativePath?.StartsWith("api/v1/problems", StringComparison.Ordinal) != true)
+            {
+                operation.Responses ??= [];
+                operation.Responses.TryAdd("503", new OpenApiResponse
+                {
+                    Description = "The database cannot be reached (problem type database_unavailable); nothing was changed. Retry-After says when to try again.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", context.Document) },
+                    },
+                });
+            }
             return Task.CompletedTask;
         });
     }
