@@ -93,12 +93,6 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
     public static readonly TimeSpan FlashFor = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CountsEvery = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// New rows are read onto page one at most this often. Each reload is a query and a render of the page; with
-    /// arrivals every 60 ms the circuit spent its time re-reading the page, and a decision waited behind the reloads.
-    /// </summary>
-    public static readonly TimeSpan ReloadEvery = TimeSpan.FromMilliseconds(300);
-
     // Page number → the last row of the page before it (keyset: the next page starts after that row in this order).
     private readonly Dictionary<int, ApplicationSummary?> cursors = new() { [0] = null };
     private ApplicationOrder order = ApplicationOrder.Newest;
@@ -107,8 +101,6 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
     private IAsyncDisposable? listening;
     private Func<Func<Task>, Task> dispatch = work => work();
     private int countsRefreshScheduled;
-    private int reloadScheduled;
-    private DateTimeOffset reloadedAt = DateTimeOffset.MinValue;
     private readonly CancellationTokenSource stopped = new();
     private DateTimeOffset countsAt = DateTimeOffset.MinValue;
     private int pageSize = 25;
@@ -282,42 +274,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
         // window hides is fetched once it has passed, so counts never stay behind the rows.
         await RefreshCountsAsync(force: false);
         ScheduleCountsRefresh();
-        var reload = reloadFirstPage && clock.GetUtcNow() - reloadedAt >= ReloadEvery;
-        if (reload)
-        {
-            reloadedAt = clock.GetUtcNow();
-        }
-        else if (reloadFirstPage)
-        {
-            ScheduleReload();
-        }
-        await RaiseChangedAsync(reload);
-    }
-
-    /// <summary>New rows that arrived within <see cref="ReloadEvery"/> of the last reload are read once that window has passed.</summary>
-    private void ScheduleReload()
-    {
-        if (Interlocked.Exchange(ref reloadScheduled, 1) == 1)
-        {
-            return;
-        }
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(ReloadEvery, stopped.Token);
-                Interlocked.Exchange(ref reloadScheduled, 0);
-                await dispatch(async () =>
-                {
-                    reloadedAt = clock.GetUtcNow();
-                    await RaiseChangedAsync(PageIndex == 0);
-                });
-            }
-            catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException)
-            {
-                // The screen went away first.
-            }
-        });
+        await RaiseChangedAsync(reloadFirstPage);
     }
 
     private async Task RaiseChangedAsync(bool reloadFirstPage)
