@@ -32,6 +32,21 @@ public sealed class LiveEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_large_batch_leaves_in_parts_under_the_NOTIFY_limit_that_read_back_to_every_change_in_order()
+    {
+        var changes = Enumerable.Range(0, 300).Select(i => new ApplicationChanged(
+            Guid.NewGuid(), "BR", "APPROVED", "VALIDATING", DateTimeOffset.UtcNow.AddMilliseconds(i), RiskScore: i % 100, AssignedTo: "officer@creditdesk.test")).ToList();
+
+        var parts = LiveEvents.Payloads("node-a", outbox: true, changes);
+
+        Assert.True(parts.Count > 1);
+        Assert.All(parts, part => Assert.True(System.Text.Encoding.UTF8.GetByteCount(part) < 8_000));
+        var read = parts.Select(part => System.Text.Json.JsonSerializer.Deserialize<LiveBatch>(part, LiveEvents.Json)!).ToList();
+        Assert.All(read, batch => Assert.Equal(("node-a", true), (batch.Node, batch.Outbox)));
+        Assert.Equal(changes, read.SelectMany(batch => batch.Events));
+    }
+
+    [Fact]
     public async Task A_submission_shows_on_its_own_node_before_the_call_returns_and_on_the_other_once_without_an_echo()
     {
         using var onA = nodeA.Get<ApplicationEventHub>().Subscribe();
