@@ -67,6 +67,16 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
         Assert.EndsWith("/ProblemDetails", unavailable.GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("ProblemDetails", out _));
         Assert.False(document.GetProperty("paths").GetProperty("/api/v1/problems").GetProperty("get").GetProperty("responses").TryGetProperty("503", out _));
+        // Every 201 documents its Location, and the API sends one.
+        var createdHeaders = document.GetProperty("paths").GetProperty("/api/v1/applications").GetProperty("post").GetProperty("responses")
+            .GetProperty("201").GetProperty("headers");
+        Assert.True(createdHeaders.TryGetProperty("Location", out _));
+        using var applicant = api.Client(ApiFixture.ApplicantKey);
+        using var createdResponse = await applicant.PostAsync("api/v1/applications", new StringContent(
+            $$"""{"country":"CO","full_name":"Ana Ruiz","document":"{{CreditDesk.Tests.Infrastructure.ApplicationTestData.NextCedula()}}","amount":"5000000","monthly_income":"4000000","term_months":24}""",
+            Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, createdResponse.StatusCode);
+        Assert.NotNull(createdResponse.Headers.Location);
         // What the document says is what happens: the API-key operations refuse a call without one.
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/v1/api-keys")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("api/v1/problems")).StatusCode);

@@ -8,7 +8,7 @@ namespace CreditDesk.Web.Api;
 /// <summary>
 /// How the OpenAPI document says who may call what: the API-key scheme (<c>Authorization: Bearer cdk_…</c>) for every
 /// operation that needs a caller, the bank's HMAC signature for the bank webhook, nothing for the public lookups; and
-/// the 503 every operation that reads the database can answer.
+/// the 503 every operation that reads the database can answer, and the Location of every 201.
 /// </summary>
 public static class OpenApiSecurity
 {
@@ -50,6 +50,16 @@ public static class OpenApiSecurity
             [
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] },
             ];
+            // Every 201 says where the new resource lives.
+            if (operation.Responses?.TryGetValue("201", out var created) == true && created is OpenApiResponse response)
+            {
+                response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                response.Headers["Location"] = new OpenApiHeader
+                {
+                    Description = "The new resource's URL.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+            }
             // Anything that reads the database can find it away (DatabaseUnavailableHandler): said once here for every such operation.
             if (context.Description.RelativePath?.StartsWith("api/v1/problems", StringComparison.Ordinal) != true)
             {
