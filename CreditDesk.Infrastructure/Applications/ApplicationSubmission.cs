@@ -6,7 +6,6 @@ using CreditDesk.Domain.Countries;
 using CreditDesk.Domain.Documents;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Pii;
-using CreditDesk.Infrastructure.Processing;
 using CreditDesk.Infrastructure.Telemetry;
 using CreditDesk.Domain.Texts;
 using Npgsql;

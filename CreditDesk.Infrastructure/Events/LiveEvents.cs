@@ -50,22 +50,15 @@ public sealed partial class LiveEvents(
 
     private static readonly TimeSpan MaximumBackoff = TimeSpan.FromSeconds(5);
 
-    /// <summary>How changes are written in NOTIFY payloads (and read back): snake_case.</summary>
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     private readonly Channel<ApplicationChanged> queue = System.Threading.Channels.Channel.CreateUnbounded<ApplicationChanged>(
         new UnboundedChannelOptions { SingleReader = true });
 
     private readonly List<ApplicationChanged> batch = [];
     private int outboxFilled;
     private long statements;
-    private long sent;
 
     /// <summary>Notifying statements this node has sent (tests and benchmarks count them).</summary>
     public long Statements => Interlocked.Read(ref statements);
-
-    /// <summary>Changes this node has sent to the others.</summary>
-    public long Sent => Interlocked.Read(ref sent);
 
     /// <summary>A change this node has committed: shown here at once, sent to the others with the next batch.</summary>
     public void Committed(ApplicationChanged? change)
@@ -89,7 +82,7 @@ public sealed partial class LiveEvents(
     /// <summary>A batch another node sent (this node's own were shown when committed).</summary>
     internal void Receive(string payload)
     {
-        if (JsonSerializer.Deserialize<LiveBatch>(payload, Json) is not { } received || received.Node == node.Process)
+        if (JsonSerializer.Deserialize<LiveBatch>(payload, Persistence.Json.Options) is not { } received || received.Node == node.Process)
         {
             return;
         }
@@ -108,7 +101,8 @@ public sealed partial class LiveEvents(
         var backoff = TimeSpan.FromMilliseconds(100);
         try
         {
-            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            // A batch that failed to leave is tried again without waiting for a new change to come along.
+            while (batch.Count > 0 || Volatile.Read(ref outboxFilled) == 1 || await queue.Reader.WaitToReadAsync(stoppingToken))
             {
                 await Task.Delay(options.Value.BatchWindow, stoppingToken);
                 try
@@ -175,7 +169,6 @@ public sealed partial class LiveEvents(
                 throw;
             }
             Interlocked.Increment(ref statements);
-            Interlocked.Add(ref sent, batch.Count);
             batch.Clear();
         }
         while (full);
@@ -184,7 +177,7 @@ public sealed partial class LiveEvents(
     /// <summary>The changes as NOTIFY payloads, each a <see cref="LiveBatch"/> under the payload limit.</summary>
     public static IReadOnlyList<string> Payloads(string node, bool outbox, IReadOnlyList<ApplicationChanged> changes)
     {
-        var serialized = changes.Select(change => JsonSerializer.Serialize(change, Json)).ToList();
+        var serialized = changes.Select(change => JsonSerializer.Serialize(change, Persistence.Json.Options)).ToList();
         var head = $"{{\"node\":{JsonSerializer.Serialize(node)},\"outbox\":{(outbox ? "true" : "false")},\"events\":[";
         return Notifications.Parts(serialized, Encoding.UTF8.GetByteCount, envelope: Encoding.UTF8.GetByteCount(head) + 2)
             .Select(part => new StringBuilder(head).AppendJoin(',', part).Append("]}").ToString())

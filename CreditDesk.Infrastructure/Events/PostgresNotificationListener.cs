@@ -153,7 +153,7 @@ public sealed partial class PostgresNotificationListener(
                 }
                 return;
             }
-            if (JsonSerializer.Deserialize<ApplicationChanged>(notification.Payload, LiveEvents.Json) is { } change)
+            if (JsonSerializer.Deserialize<ApplicationChanged>(notification.Payload, Persistence.Json.Options) is { } change)
             {
                 hub.Publish(change);
             }

@@ -10,25 +10,20 @@ namespace CreditDesk.Tests.Infrastructure;
 /// Application changes leave the node that committed them in batches, not as a NOTIFY inside each commit: two nodes on one
 /// database (processing off, so every change is one the test made).
 /// </summary>
-public sealed class LiveEventsTests : IAsyncLifetime
+public sealed class LiveEventsTests : QuietNode
 {
-    private static readonly Dictionary<string, string?> Quiet = new() { ["Processing:Enabled"] = "false" };
-    private readonly PostgresDatabase database = new();
-    private PipelineHost nodeA = default!;
-    private PipelineHost nodeB = default!;
+    private PipelineHost other = default!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await database.InitializeAsync();
-        nodeA = await PipelineHost.StartAsync(database.ConnectionString, Quiet);
-        nodeB = await PipelineHost.StartAsync(database.ConnectionString, Quiet);
+        await base.InitializeAsync();
+        other = await StartAnotherNodeAsync();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await nodeA.DisposeAsync();
-        await nodeB.DisposeAsync();
-        await database.DisposeAsync();
+        await other.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -41,7 +36,7 @@ public sealed class LiveEventsTests : IAsyncLifetime
 
         Assert.True(parts.Count > 1);
         Assert.All(parts, part => Assert.True(System.Text.Encoding.UTF8.GetByteCount(part) < 8_000));
-        var read = parts.Select(part => System.Text.Json.JsonSerializer.Deserialize<LiveBatch>(part, LiveEvents.Json)!).ToList();
+        var read = parts.Select(part => System.Text.Json.JsonSerializer.Deserialize<LiveBatch>(part, CreditDesk.Infrastructure.Persistence.Json.Options)!).ToList();
         Assert.All(read, batch => Assert.Equal(("node-a", true), (batch.Node, batch.Outbox)));
         Assert.Equal(changes, read.SelectMany(batch => batch.Events));
     }
@@ -49,10 +44,10 @@ public sealed class LiveEventsTests : IAsyncLifetime
     [Fact]
     public async Task A_submission_shows_on_its_own_node_before_the_call_returns_and_on_the_other_once_without_an_echo()
     {
-        using var onA = nodeA.Get<ApplicationEventHub>().Subscribe();
-        using var onB = nodeB.Get<ApplicationEventHub>().Subscribe();
+        using var onA = Node.Get<ApplicationEventHub>().Subscribe();
+        using var onB = other.Get<ApplicationEventHub>().Subscribe();
 
-        var id = await nodeA.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        var id = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
 
         Assert.True(onA.Reader.TryRead(out var local));
         Assert.Equal((id, "PENDING", (string?)null, "CO"), (local.Id, local.Status, local.PreviousStatus, local.Country));
@@ -67,11 +62,11 @@ public sealed class LiveEventsTests : IAsyncLifetime
     [Fact]
     public async Task A_status_move_reaches_the_other_node_with_where_it_came_from()
     {
-        var id = await nodeA.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
-        await database.ExecuteAsync($"UPDATE credit_applications SET status = 'UNDER_REVIEW' WHERE id = '{id}'");
-        using var onB = nodeB.Get<ApplicationEventHub>().Subscribe();
+        var id = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        await Database.ExecuteAsync($"UPDATE credit_applications SET status = 'UNDER_REVIEW' WHERE id = '{id}'");
+        using var onB = other.Get<ApplicationEventHub>().Subscribe();
 
-        var result = await nodeA.Get<StatusChanges>().ChangeAsync(id, CreditDesk.Domain.Applications.ApplicationStatus.Approved,
+        var result = await Node.Get<StatusChanges>().ChangeAsync(id, CreditDesk.Domain.Applications.ApplicationStatus.Approved,
             CreditDesk.Domain.Applications.Actor.Admin, "admin@test", "Checked by hand", CancellationToken.None);
 
         Assert.IsType<StatusChangeResult.Changed>(result);
@@ -84,11 +79,11 @@ public sealed class LiveEventsTests : IAsyncLifetime
     public async Task Five_hundred_submissions_leave_in_a_few_notifying_statements_and_every_one_arrives()
     {
         const int count = 500;
-        var live = nodeA.Get<LiveEvents>();
+        var live = Node.Get<LiveEvents>();
         var before = live.Statements;
         var received = new HashSet<Guid>();
-        using var onB = nodeB.Get<ApplicationEventHub>().Subscribe();
-        var submission = nodeA.Get<ApplicationSubmission>();
+        using var onB = other.Get<ApplicationEventHub>().Subscribe();
+        var submission = Node.Get<ApplicationSubmission>();
 
         var ids = new System.Collections.Concurrent.ConcurrentBag<Guid>();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 },
@@ -103,7 +98,7 @@ public sealed class LiveEventsTests : IAsyncLifetime
         var statements = live.Statements - before;
         Assert.True(statements <= count / 4, $"{count} commits took {statements} notifying statements");
         // And no commit notifies by itself any more: the triggers that did are gone.
-        Assert.Equal(0L, await database.ScalarAsync<long>("""
+        Assert.Equal(0L, await Database.ScalarAsync<long>("""
             SELECT count(*) FROM pg_trigger WHERE tgname IN
               ('trg_application_outbox_notify', 'trg_credit_applications_insert_notify', 'trg_credit_applications_status_notify')
             """));
@@ -112,11 +107,11 @@ public sealed class LiveEventsTests : IAsyncLifetime
     [Fact]
     public async Task A_node_gone_between_its_commit_and_its_batch_is_caught_up_by_the_others_within_2_seconds()
     {
-        var id = await nodeA.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
-        using var onB = nodeB.Get<ApplicationEventHub>().Subscribe();
+        var id = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        using var onB = other.Get<ApplicationEventHub>().Subscribe();
         // A node (as every node's connections are named) commits a move and is gone before publishing it.
-        var ghost = new NpgsqlConnectionStringBuilder(database.ConnectionString) { ApplicationName = NodeIdentity.ConnectionPrefix + "ghost/killed", Pooling = false };
-        await using (var connection = new NpgsqlConnection(ghost.ConnectionString))
+        var ghostNode = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { ApplicationName = NodeIdentity.ConnectionPrefix + "ghost/killed", Pooling = false };
+        await using (var connection = new NpgsqlConnection(ghostNode.ConnectionString))
         {
             await connection.OpenAsync();
             await Task.Delay(TimeSpan.FromSeconds(1.2)); // seen alive by the others' peer check
@@ -138,12 +133,12 @@ public sealed class LiveEventsTests : IAsyncLifetime
     [Fact]
     public async Task A_node_whose_listening_connection_was_cut_reads_what_the_others_published_meanwhile()
     {
-        var listener = nodeB.Get<PostgresNotificationListener>();
-        using var onB = nodeB.Get<ApplicationEventHub>().Subscribe();
-        Assert.True(await database.ScalarAsync<bool>($"SELECT pg_terminate_backend({listener.BackendProcessId})"));
+        var listener = other.Get<PostgresNotificationListener>();
+        using var onB = other.Get<ApplicationEventHub>().Subscribe();
+        Assert.True(await Database.ScalarAsync<bool>($"SELECT pg_terminate_backend({listener.BackendProcessId})"));
 
         // Sent while B is not listening: B hears it only by reading it again when it reconnects.
-        var id = await nodeA.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        var id = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         while ((await onB.Reader.ReadAsync(timeout.Token)).Id != id)

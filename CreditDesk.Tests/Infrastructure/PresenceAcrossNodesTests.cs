@@ -6,26 +6,9 @@ using Npgsql;
 namespace CreditDesk.Tests.Infrastructure;
 
 /// <summary>Presence between two nodes on one database, over NOTIFY alone, and what it costs the database.</summary>
-public sealed class PresenceAcrossNodesTests : IAsyncLifetime
+public sealed class PresenceAcrossNodesTests : QuietNode
 {
     private static readonly TimeSpan AppearWithin = TimeSpan.FromSeconds(2);
-    private readonly PostgresDatabase database = new();
-    private PipelineHost first = default!;
-
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        first = await PipelineHost.StartAsync(database.ConnectionString, new Dictionary<string, string?> { ["Processing:Enabled"] = "false" });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await first.DisposeAsync();
-        await database.DisposeAsync();
-    }
-
-    private Task<PipelineHost> StartSecondAsync() =>
-        PipelineHost.StartAsync(database.ConnectionString, new Dictionary<string, string?> { ["Processing:Enabled"] = "false" });
 
     private static Viewer Officer(Guid application, string email) =>
         new(Guid.NewGuid(), application, "id-" + email, email, Roles.Officer, PresenceActivity.Viewing);
@@ -43,18 +26,18 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
     [Fact]
     public async Task A_viewer_on_one_node_appears_on_the_other_within_2_seconds_with_what_they_do_and_goes_when_they_leave()
     {
-        await using var second = await StartSecondAsync();
+        await using var second = await StartAnotherNodeAsync();
         var application = Guid.NewGuid();
         var viewer = Officer(application, "ana@creditdesk.test");
 
-        first.Get<PresenceBoard>().Enter(viewer);
+        Node.Get<PresenceBoard>().Enter(viewer);
         await EventuallyAsync(() => second.Get<PresenceBoard>().ViewersOf(application).Count == 1, AppearWithin, "the viewer appears");
 
-        first.Get<PresenceBoard>().Enter(viewer with { Activity = PresenceActivity.ChangingStatus });
+        Node.Get<PresenceBoard>().Enter(viewer with { Activity = PresenceActivity.ChangingStatus });
         await EventuallyAsync(() => second.Get<PresenceBoard>().ViewersOf(application) is [{ Activity: PresenceActivity.ChangingStatus }], AppearWithin,
             "the activity follows");
 
-        first.Get<PresenceBoard>().Leave(viewer.Session);
+        Node.Get<PresenceBoard>().Leave(viewer.Session);
         await EventuallyAsync(() => second.Get<PresenceBoard>().ViewersOf(application).Count == 0, AppearWithin, "the viewer leaves");
     }
 
@@ -62,11 +45,11 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
     public async Task A_node_started_later_learns_the_viewers_already_open_without_waiting_for_a_heartbeat()
     {
         var application = Guid.NewGuid();
-        first.Get<PresenceBoard>().Enter(Officer(application, "ana@creditdesk.test"));
+        Node.Get<PresenceBoard>().Enter(Officer(application, "ana@creditdesk.test"));
         // Let the first node's own announcement go by: only an answer to the newcomer's hello can reach it now.
         await Task.Delay(500);
 
-        await using var second = await StartSecondAsync();
+        await using var second = await StartAnotherNodeAsync();
 
         await EventuallyAsync(() => second.Get<PresenceBoard>().ViewersOf(application).Count == 1, AppearWithin, "the newcomer hears of the viewer");
     }
@@ -77,7 +60,7 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
         var application = Guid.NewGuid();
         var killed = Guid.NewGuid();
         // What a node killed right after announcing leaves behind: one set, then silence.
-        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        await using (var connection = new NpgsqlConnection(Database.ConnectionString))
         {
             await connection.OpenAsync();
             await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
@@ -86,7 +69,7 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
             await notify.ExecuteNonQueryAsync();
         }
         var heardAt = DateTime.UtcNow;
-        var board = first.Get<PresenceBoard>();
+        var board = Node.Get<PresenceBoard>();
         await EventuallyAsync(() => board.ViewersOf(application).Count == 1, AppearWithin, "the viewer appears");
 
         await Task.Delay(TimeSpan.FromSeconds(8));
@@ -97,7 +80,7 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
     [Fact]
     public async Task Two_hundred_open_details_with_officers_typing_cost_the_database_a_couple_of_notify_statements_a_second()
     {
-        var board = first.Get<PresenceBoard>();
+        var board = Node.Get<PresenceBoard>();
         var viewers = Enumerable.Range(0, 200).Select(i => Officer(Guid.NewGuid(), $"officer{i}@creditdesk.test")).ToList();
         foreach (var viewer in viewers)
         {
@@ -105,7 +88,7 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
         }
         // Everything the node sends on the presence channel, heard from outside it.
         var heard = new List<(Guid Node, long Sequence)>();
-        await using var listener = new NpgsqlConnection(database.ConnectionString);
+        await using var listener = new NpgsqlConnection(Database.ConnectionString);
         await listener.OpenAsync();
         listener.Notification += (_, notification) =>
         {
@@ -160,14 +143,14 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
     [Fact]
     public async Task Two_hundred_open_details_left_alone_cost_one_statement_every_five_seconds()
     {
-        var board = first.Get<PresenceBoard>();
+        var board = Node.Get<PresenceBoard>();
         foreach (var index in Enumerable.Range(0, 200))
         {
             board.Enter(Officer(Guid.NewGuid(), $"officer{index}@creditdesk.test"));
         }
         await Task.Delay(PresencePublisher.Debounce * 5);
         var heard = new List<long>();
-        await using var listener = new NpgsqlConnection(database.ConnectionString);
+        await using var listener = new NpgsqlConnection(Database.ConnectionString);
         await listener.OpenAsync();
         listener.Notification += (_, notification) => heard.Add(PresencePublisher.Deserialize(notification.Payload)!.Sequence);
         await using (var listen = new NpgsqlCommand($"LISTEN {PresencePublisher.Channel}", listener))
