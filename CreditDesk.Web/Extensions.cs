@@ -59,7 +59,7 @@ public static class Extensions
         services.AddCreditDeskAuthorization();
         services.AddCreditDeskRateLimits(configuration);
         services.AddCreditDeskProxies(configuration);
-        services.AddOpenApi(OpenApiSecurity.Describe);
+        services.AddOpenApi(OpenApiContract.Describe);
 
         services.AddDeskCultures();
         services.AddRazorComponents().AddInteractiveServerComponents().AddHubOptions(hub =>

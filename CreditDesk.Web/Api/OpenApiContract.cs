@@ -6,11 +6,11 @@ using Microsoft.OpenApi;
 namespace CreditDesk.Web.Api;
 
 /// <summary>
-/// How the OpenAPI document says who may call what: the API-key scheme (<c>Authorization: Bearer cdk_…</c>) for every
+/// What the OpenAPI document adds to what the endpoints declare. Who may call what: the API-key scheme (<c>Authorization: Bearer cdk_…</c>) for every
 /// operation that needs a caller, the bank's HMAC signature for the bank webhook, nothing for the public lookups; and
 /// the 503 every operation that reads the database can answer, and the Location of every 201.
 /// </summary>
-public static class OpenApiSecurity
+public static class OpenApiContract
 {
     public const string ApiKey = "api_key";
     public const string BankSignature = "bank_signature";
