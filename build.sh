@@ -271,10 +271,24 @@ cmd_e2e_cluster() {
   run_tests "Category=Cluster"
 }
 
-# What every test run needs: Chromium, nginx and docker-compose, PostgreSQL binaries, a valid compose file, a build.
+# The Standard Webhooks reference library (npm) the outgoing-webhook tests verify signatures with; pinned by its lock file.
+ensure_standard_webhooks() {
+  apt_install nodejs node
+  command -v npm >/dev/null 2>&1 || apt_install npm npm
+  local dir="$ROOT/CreditDesk.Tests/StandardWebhooks"
+  if [[ ! -d "$dir/node_modules/standardwebhooks" ]]; then
+    say "Installing the Standard Webhooks verifier (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm could not install standardwebhooks (CreditDesk.Tests/StandardWebhooks)"
+  fi
+  export CREDITDESK_STANDARD_WEBHOOKS="$dir/verify.mjs"
+}
+
+# What every test run needs: Chromium, nginx and docker-compose, Node with the Standard Webhooks library, PostgreSQL
+# binaries, a valid compose file, a build.
 prepare_tests() {
   ensure_chromium
   ensure_cluster_tools
+  ensure_standard_webhooks
   require_pg
   validate_compose
   cmd_build

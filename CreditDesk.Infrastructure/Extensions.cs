@@ -11,6 +11,7 @@ using CreditDesk.Infrastructure.Pii;
 using CreditDesk.Infrastructure.Presence;
 using CreditDesk.Infrastructure.Processing;
 using CreditDesk.Infrastructure.Webhooks;
+using CreditDesk.Infrastructure.Webhooks.Outgoing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -69,6 +70,11 @@ public static class Extensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<BankConfirmations>();
+        services.Configure<OutgoingWebhookOptions>(configuration.GetSection(OutgoingWebhookOptions.Section));
+        services.AddSingleton<WebhookTargets>();
+        services.AddSingleton<WebhookEndpoints>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
 
         services.Configure<BureauResilienceOptions>(configuration.GetSection(BureauResilienceOptions.Section));
         services.AddSingleton(BureauFaultSettings.FromConfiguration(configuration.GetSection("Bureaus:Faults")));

@@ -133,6 +133,7 @@ public static class Extensions
         app.MapCountriesApi();
         app.MapProblemsApi();
         app.MapApiKeysApi();
+        app.MapWebhookEndpointsApi();
         app.MapAccountEndpoints();
         app.MapCultureEndpoints();
 

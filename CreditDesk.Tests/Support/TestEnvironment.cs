@@ -13,6 +13,14 @@ public static class TestEnvironment
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CREDITDESK_CHROMIUM") ?? "/usr/bin/chromium";
 
+    /// <summary>
+    /// The Standard Webhooks reference library's verifier (<c>CreditDesk.Tests/StandardWebhooks/verify.mjs</c>, its
+    /// packages installed by <c>./build.sh test</c>), found from the test binaries when the build script did not say.
+    /// </summary>
+    public static string StandardWebhooksVerifier =>
+        Environment.GetEnvironmentVariable("CREDITDESK_STANDARD_WEBHOOKS")
+        ?? Path.Combine(AppProcess.RepositoryRoot, "CreditDesk.Tests", "StandardWebhooks", "verify.mjs");
+
     public static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

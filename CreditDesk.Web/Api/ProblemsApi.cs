@@ -45,6 +45,7 @@ public static class ProblemsApi
         new("review_already_requested", [409], "Conflict.", false, "A human review of this decision has already been asked for."),
         new("review_already_answered", [409], "Conflict.", false, "This review already has its outcome."),
         new("product_exists", [409], "Conflict.", false, "A loan product with exactly these terms already exists."),
+        new("delivery_in_flight", [409], "Conflict.", true, "The webhook delivery is being attempted right now; ask for a re-delivery once that attempt has finished."),
         new("too_many_documents", [409], "Conflict.", false, "An application holds at most its limit of supporting documents."),
         new("payload_too_large", [413], "The request body is too large.", false, "The body is over this endpoint's limit; `detail` says the limit."),
         new("unsupported_media_type", [415], "The body must be JSON.", false, "Send `Content-Type: application/json`."),

@@ -1,0 +1,209 @@
+using CreditDesk.Infrastructure.Pii;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CreditDesk.Infrastructure.Webhooks.Outgoing;
+
+/// <summary>The events an endpoint can subscribe to (the trigger on <c>application_audit</c> writes them).</summary>
+public static class WebhookEventTypes
+{
+    public const string Submitted = "application.submitted";
+    public const string Decided = "application.decided";
+    public const string StatusChanged = "application.status_changed";
+    public const string Disbursed = "application.disbursed";
+
+    public static IReadOnlyList<string> All { get; } = [Submitted, Decided, StatusChanged, Disbursed];
+}
+
+public sealed record WebhookEndpoint(
+    Guid Id, string Url, string? Description, IReadOnlyList<string> EventTypes, int MaxConcurrency, DateTimeOffset CreatedAt,
+    DateTimeOffset? DisabledAt, string? DisabledReason, DateTimeOffset? FailingSince, DateTimeOffset? PreviousSecretExpiresAt)
+{
+    public bool Enabled => DisabledAt is null;
+}
+
+/// <summary>A message's way to one endpoint, as the delivery log shows it.</summary>
+public sealed record WebhookDelivery(
+    long Id, string MessageId, string EventType, Guid ApplicationId, string State, int Attempts, DateTimeOffset CreatedAt,
+    DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt, int? LastStatusCode, int? LastLatencyMs, string? LastError, DateTimeOffset? LastAttemptAt);
+
+public sealed record WebhookAttempt(long Id, DateTimeOffset AttemptedAt, int? StatusCode, int LatencyMs, string? Error, bool Manual);
+
+public enum RedeliveryOutcome
+{
+    Queued,
+    NotFound,
+    InFlight,
+}
+
+/// <summary>
+/// Partners' endpoints (admins register, disable, rotate, delete) and their delivery logs. Secrets are stored encrypted
+/// with the PII key and shown only in the answer that created them; after a rotation the previous one keeps signing
+/// (a second signature) for <see cref="OutgoingWebhookOptions.RotationOverlap"/>.
+/// </summary>
+public sealed class WebhookEndpoints(NpgsqlDataSource dataSource, PiiCipher cipher, TimeProvider clock, IOptions<OutgoingWebhookOptions> options)
+{
+    public const string Delivered = "delivered";
+    public const string Pending = "pending";
+    public const string Failed = "failed";
+    public const int MaxLogPage = 200;
+
+    private const string Columns =
+        "id, url, description, event_types, max_concurrency, created_at, disabled_at, disabled_reason, failing_since, " +
+        "CASE WHEN previous_secret_expires_at > now() THEN previous_secret_expires_at END";
+
+    public async Task<(WebhookEndpoint Endpoint, string Secret)> CreateAsync(
+        string url, string? description, IReadOnlyList<string> eventTypes, int? maxConcurrency, string createdBy, CancellationToken cancellationToken)
+    {
+        var secret = StandardWebhooks.NewSecret();
+        var encrypted = cipher.Encrypt(secret);
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO webhook_endpoints (id, url, description, event_types, max_concurrency, secret_cipher, secret_key_id, created_at, created_by)
+            VALUES (@id, @url, @description, @types, @concurrency, @secret, @key_id, @now, @by)
+            RETURNING {Columns}
+            """);
+        command.Parameters.AddWithValue("id", Guid.CreateVersion7());
+        command.Parameters.AddWithValue("url", url);
+        command.Parameters.AddWithValue("description", (object?)description ?? DBNull.Value);
+        command.Parameters.AddWithValue("types", eventTypes.Distinct().ToArray());
+        command.Parameters.AddWithValue("concurrency", maxConcurrency ?? options.Value.DefaultEndpointConcurrency);
+        command.Parameters.AddWithValue("secret", encrypted.Data);
+        command.Parameters.AddWithValue("key_id", encrypted.KeyId);
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        command.Parameters.AddWithValue("by", createdBy);
+        return ((await ReadAllAsync(command, Read, cancellationToken))[0], secret);
+    }
+
+    public async Task<IReadOnlyList<WebhookEndpoint>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM webhook_endpoints ORDER BY created_at, id");
+        return await ReadAllAsync(command, Read, cancellationToken);
+    }
+
+    public async Task<WebhookEndpoint?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM webhook_endpoints WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        return (await ReadAllAsync(command, Read, cancellationToken)).SingleOrDefault();
+    }
+
+    /// <summary>Disables (by an admin) or enables an endpoint; enabling forgets its failures. Null when there is no such endpoint.</summary>
+    public async Task<WebhookEndpoint?> SetEnabledAsync(Guid id, bool enabled, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(enabled
+            ? $"UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL, failing_since = NULL WHERE id = @id RETURNING {Columns}"
+            : $"UPDATE webhook_endpoints SET disabled_at = coalesce(disabled_at, @now), disabled_reason = coalesce(disabled_reason, 'admin') WHERE id = @id RETURNING {Columns}");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        return (await ReadAllAsync(command, Read, cancellationToken)).SingleOrDefault();
+    }
+
+    /// <summary>A new secret (returned once); the current one keeps signing beside it for the rotation overlap.</summary>
+    public async Task<(WebhookEndpoint Endpoint, string Secret)?> RotateSecretAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var secret = StandardWebhooks.NewSecret();
+        var encrypted = cipher.Encrypt(secret);
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE webhook_endpoints
+               SET previous_secret_cipher = secret_cipher, previous_secret_key_id = secret_key_id, previous_secret_expires_at = @until,
+                   secret_cipher = @secret, secret_key_id = @key_id
+             WHERE id = @id
+            RETURNING {Columns}
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("secret", encrypted.Data);
+        command.Parameters.AddWithValue("key_id", encrypted.KeyId);
+        command.Parameters.AddWithValue("until", clock.GetUtcNow() + options.Value.RotationOverlap);
+        var endpoint = (await ReadAllAsync(command, Read, cancellationToken)).SingleOrDefault();
+        return endpoint is null ? null : (endpoint, secret);
+    }
+
+    /// <summary>Deletes the endpoint with its deliveries and log.</summary>
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM webhook_endpoints WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>The endpoint's deliveries, newest first, optionally in one state and before a delivery id (the next page).</summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(Guid endpointId, string? state, long? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT d.id, m.message_id, m.event_type, d.application_id, d.state, d.attempts, d.created_at,
+                   CASE WHEN d.state = 'pending' THEN d.next_attempt_at END, d.delivered_at, d.last_status_code, d.last_latency_ms,
+                   d.last_error, d.last_attempt_at
+              FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id
+             WHERE d.endpoint_id = @endpoint AND (@state::text IS NULL OR d.state = @state) AND (@before::bigint IS NULL OR d.id < @before)
+             ORDER BY d.id DESC
+             LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("endpoint", endpointId);
+        command.Parameters.AddWithValue("state", NpgsqlTypes.NpgsqlDbType.Text, (object?)state ?? DBNull.Value);
+        command.Parameters.AddWithValue("before", NpgsqlTypes.NpgsqlDbType.Bigint, (object?)before ?? DBNull.Value);
+        command.Parameters.AddWithValue("limit", Math.Clamp(limit, 1, MaxLogPage));
+        return await ReadAllAsync(command, reader => new WebhookDelivery(
+            reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetGuid(3), reader.GetString(4), reader.GetInt32(5),
+            reader.GetFieldValue<DateTimeOffset>(6), NullableTime(reader, 7), NullableTime(reader, 8),
+            reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.IsDBNull(10) ? null : reader.GetInt32(10),
+            reader.IsDBNull(11) ? null : reader.GetString(11), NullableTime(reader, 12)), cancellationToken);
+    }
+
+    /// <summary>Every attempt of one delivery, oldest first; null when the delivery is not the endpoint's.</summary>
+    public async Task<IReadOnlyList<WebhookAttempt>?> AttemptsAsync(Guid endpointId, long deliveryId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT a.id, a.attempted_at, a.status_code, a.latency_ms, a.error, a.manual
+              FROM webhook_deliveries d LEFT JOIN webhook_attempts a ON a.delivery_id = d.id
+             WHERE d.id = @delivery AND d.endpoint_id = @endpoint
+             ORDER BY a.id
+            """);
+        command.Parameters.AddWithValue("endpoint", endpointId);
+        command.Parameters.AddWithValue("delivery", deliveryId);
+        var rows = await ReadAllAsync(command, reader => reader.IsDBNull(0) ? null : new WebhookAttempt(
+            reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
+            reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetBoolean(5)), cancellationToken);
+        return rows.Count == 0 ? null : rows.OfType<WebhookAttempt>().ToList();
+    }
+
+    /// <summary>
+    /// Sends a delivery again (delivered or failed ones too): due now, with a fresh retry window. Not while an attempt is
+    /// in flight. The message and its <c>webhook-id</c> stay the same.
+    /// </summary>
+    public async Task<RedeliveryOutcome> RedeliverAsync(Guid endpointId, long deliveryId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            WITH target AS (SELECT id, claimed_until > now() AS in_flight FROM webhook_deliveries WHERE id = @delivery AND endpoint_id = @endpoint FOR UPDATE),
+            queued AS (
+                UPDATE webhook_deliveries d SET state = 'pending', next_attempt_at = now(), retry_from = now(), manual = true,
+                       claimed_by = NULL, claimed_until = NULL
+                  FROM target t WHERE d.id = t.id AND t.in_flight IS NOT TRUE
+                RETURNING d.id)
+            SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM queued)
+            """);
+        command.Parameters.AddWithValue("endpoint", endpointId);
+        command.Parameters.AddWithValue("delivery", deliveryId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt64(0) == 0 ? RedeliveryOutcome.NotFound : reader.GetInt64(1) == 1 ? RedeliveryOutcome.Queued : RedeliveryOutcome.InFlight;
+    }
+
+    private static WebhookEndpoint Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetFieldValue<string[]>(3),
+        reader.GetInt32(4), reader.GetFieldValue<DateTimeOffset>(5), NullableTime(reader, 6), reader.IsDBNull(7) ? null : reader.GetString(7),
+        NullableTime(reader, 8), NullableTime(reader, 9));
+
+    private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    private static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace CreditDesk.Infrastructure.Webhooks.Outgoing;
+
+/// <summary>
+/// Which URLs may receive events. Outside Development (<see cref="OutgoingWebhookOptions.RequirePublicHttps"/>) only
+/// https to hosts whose every address is public: not loopback, private, link-local, unique-local, carrier-grade NAT,
+/// multicast or unspecified. Checked when an endpoint is registered and again on every connection
+/// (<see cref="ConnectAsync"/>), so a name that later resolves inward (DNS rebinding) is still refused.
+/// </summary>
+public sealed class WebhookTargets(IOptions<OutgoingWebhookOptions> options)
+{
+    public const int MaxUrlLength = 2048;
+
+    /// <summary>Why the URL cannot receive events, or null when it can.</summary>
+    public async Task<string?> RefuseAsync(string? url, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(url) || url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.Host.Length == 0)
+        {
+            return $"An absolute http(s) URL of at most {MaxUrlLength} characters is required.";
+        }
+        if (uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
+        {
+            return "The URL may not carry credentials or a fragment.";
+        }
+        if (!options.Value.RequirePublicHttps)
+        {
+            return null;
+        }
+        if (uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return "The URL must use https.";
+        }
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(uri.IdnHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.IdnHost, cancellationToken);
+        }
+        catch (SocketException)
+        {
+            return $"The host '{uri.Host}' does not resolve.";
+        }
+        return addresses.Length == 0 ? $"The host '{uri.Host}' does not resolve."
+            : addresses.All(IsPublic) ? null
+            : $"The host '{uri.Host}' resolves to a loopback, private or link-local address.";
+    }
+
+    public static bool IsPublic(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
+        {
+            return false;
+        }
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.IsIPv6Multicast);
+        }
+        var b = address.GetAddressBytes();
+        return !(b[0] == 10 || b[0] == 0 || b[0] >= 224
+            || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
+            || (b[0] == 192 && b[1] == 168)
+            || (b[0] == 169 && b[1] == 254)
+            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127));
+    }
+
+    /// <summary>The delivery client's connect: with the check on, only to a public address of the host.</summary>
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var endpoint = context.DnsEndPoint;
+        var addresses = IPAddress.TryParse(endpoint.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
+        if (options.Value.RequirePublicHttps)
+        {
+            addresses = addresses.Where(IsPublic).ToArray();
+            if (addresses.Length == 0)
+            {
+                throw new HttpRequestException($"{endpoint.Host} has no public address.");
+            }
+        }
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, endpoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
