@@ -14,10 +14,10 @@ public sealed class WebhookEndpointRecord
     /// <summary>At most this many deliveries to the endpoint at once, over the whole cluster.</summary>
     public int MaxConcurrency { get; set; }
     public byte[] SecretCipher { get; set; } = [];
-    public string SecretKeyId { get; set; } = "";
     /// <summary>The secret before the last rotation, still signed with until <see cref="PreviousSecretExpiresAt"/>.</summary>
     public byte[]? PreviousSecretCipher { get; set; }
-    public string? PreviousSecretKeyId { get; set; }
+    /// <summary>The PII key both secrets are encrypted with (re-encrypted together by a rotation of either; see PiiKeyRotation).</summary>
+    public string PiiKeyId { get; set; } = "";
     public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public string CreatedBy { get; set; } = "";

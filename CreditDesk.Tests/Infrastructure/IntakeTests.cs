@@ -154,6 +154,27 @@ public sealed class IntakeTests : IAsyncLifetime
         Assert.Equal("request-marker: the October payslip", Assert.Single((await documents.RequestsAsync(id, officer, CancellationToken.None))!).Message);
     }
 
+    [Fact]
+    public async Task Webhook_signing_secrets_are_ciphertext_in_a_pg_dump_and_key_rotation_re_encrypts_the_current_and_the_previous_one()
+    {
+        var endpoints = node.Get<CreditDesk.Infrastructure.Webhooks.Outgoing.WebhookEndpoints>();
+        var (endpoint, first) = await endpoints.CreateAsync("https://bank.example/hooks", null, ["application.decided"], null, "admin", CancellationToken.None);
+        var (_, second) = (await endpoints.RotateSecretAsync(endpoint.Id, CancellationToken.None))!.Value;
+
+        var dump = await PgDumpAsync();
+        Assert.DoesNotContain(first[6..], dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(second[6..], dump, StringComparison.Ordinal);
+
+        var rotatedSettings = new Dictionary<string, string?>(NoProcessing) { ["Pii:ActiveKeyId"] = "k2", ["Pii:Keys:k2"] = InfrastructureServices.TestKey2 };
+        await using var rotated = await PipelineHost.StartAsync(database.ConnectionString, rotatedSettings);
+        Assert.Equal(1, await rotated.Get<PiiKeyRotation>().RotateAsync(batchSize: 10, CancellationToken.None));
+
+        var cipher = rotated.Get<PiiCipher>();
+        var secrets = await database.ListAsync("SELECT pii_key_id, secret_cipher, previous_secret_cipher FROM webhook_endpoints",
+            r => (r.GetString(0), cipher.Decrypt(r.GetString(0), r.GetFieldValue<byte[]>(1)), cipher.Decrypt(r.GetString(0), r.GetFieldValue<byte[]>(2))));
+        Assert.Equal(("k2", second, first), Assert.Single(secrets));
+    }
+
     /// <summary>The whole database as <c>pg_dump</c> writes it (data as COPY text, bytea as hex).</summary>
     private async Task<string> PgDumpAsync()
     {

@@ -143,7 +143,7 @@ public sealed class WebhookEndpointRequestValidator : AbstractValidator<WebhookE
         {
             if (await targets.RefuseAsync(url?.Trim(), cancellationToken) is { } refusal)
             {
-                context.AddFailure("url", refusal);
+                context.AddFailure("url", WebhookTargets.Describe(refusal));
             }
         });
         RuleFor(request => request.EventTypes)

@@ -12,8 +12,7 @@ internal sealed class WebhookEndpointRecordConfiguration : IEntityTypeConfigurat
         builder.Property(e => e.Url).HasMaxLength(2048).IsRequired();
         builder.Property(e => e.Description).HasMaxLength(200);
         builder.Property(e => e.EventTypes).IsRequired();
-        builder.Property(e => e.SecretKeyId).HasMaxLength(64).IsRequired();
-        builder.Property(e => e.PreviousSecretKeyId).HasMaxLength(64);
+        builder.Property(e => e.PiiKeyId).HasMaxLength(64).IsRequired();
         builder.Property(e => e.CreatedBy).HasMaxLength(450).IsRequired();
         builder.Property(e => e.DisabledReason).HasMaxLength(16);
     }

@@ -1085,6 +1085,12 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("max_concurrency");
 
+                    b.Property<string>("PiiKeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("pii_key_id");
+
                     b.Property<byte[]>("PreviousSecretCipher")
                         .HasColumnType("bytea")
                         .HasColumnName("previous_secret_cipher");
@@ -1093,21 +1099,10 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("previous_secret_expires_at");
 
-                    b.Property<string>("PreviousSecretKeyId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("previous_secret_key_id");
-
                     b.Property<byte[]>("SecretCipher")
                         .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("secret_cipher");
-
-                    b.Property<string>("SecretKeyId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("secret_key_id");
 
                     b.Property<string>("Url")
                         .IsRequired()

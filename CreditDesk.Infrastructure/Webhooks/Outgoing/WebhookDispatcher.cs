@@ -193,8 +193,8 @@ public sealed partial class WebhookDispatcher : BackgroundService
                   FROM picked
                  WHERE d.id = picked.id AND d.state = 'pending' AND (d.claimed_until IS NULL OR d.claimed_until < now())
                 RETURNING d.id, d.endpoint_id, d.message_id, d.attempts, d.manual)
-            SELECT c.id, c.endpoint_id, c.attempts, c.manual, m.message_id, m.payload::text, e.url, e.secret_key_id, e.secret_cipher,
-                   CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret_key_id END, e.previous_secret_cipher
+            SELECT c.id, c.endpoint_id, c.attempts, c.manual, m.message_id, m.payload::text, e.url, e.pii_key_id, e.secret_cipher,
+                   CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret_cipher END
               FROM claimed c JOIN webhook_messages m ON m.id = c.message_id JOIN webhook_endpoints e ON e.id = c.endpoint_id
              ORDER BY c.id
             """);
@@ -205,10 +205,11 @@ public sealed partial class WebhookDispatcher : BackgroundService
         var claimed = new List<ClaimedDelivery>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var keys = new List<byte[]> { StandardWebhooks.Key(cipher.Decrypt(reader.GetString(7), reader.GetFieldValue<byte[]>(8))) };
+            var keyId = reader.GetString(7);
+            var keys = new List<byte[]> { StandardWebhooks.Key(cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(8))) };
             if (!reader.IsDBNull(9))
             {
-                keys.Add(StandardWebhooks.Key(cipher.Decrypt(reader.GetString(9), reader.GetFieldValue<byte[]>(10))));
+                keys.Add(StandardWebhooks.Key(cipher.Decrypt(keyId, reader.GetFieldValue<byte[]>(9))));
             }
             claimed.Add(new ClaimedDelivery(reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetBoolean(3),
                 reader.GetString(4), reader.GetString(5), reader.GetString(6), keys));

@@ -58,7 +58,7 @@ public sealed class WebhookEndpoints(NpgsqlDataSource dataSource, PiiCipher ciph
         var secret = StandardWebhooks.NewSecret();
         var encrypted = cipher.Encrypt(secret);
         await using var command = dataSource.CreateCommand($"""
-            INSERT INTO webhook_endpoints (id, url, description, event_types, max_concurrency, secret_cipher, secret_key_id, created_at, created_by)
+            INSERT INTO webhook_endpoints (id, url, description, event_types, max_concurrency, secret_cipher, pii_key_id, created_at, created_by)
             VALUES (@id, @url, @description, @types, @concurrency, @secret, @key_id, @now, @by)
             RETURNING {Columns}
             """);
@@ -98,24 +98,40 @@ public sealed class WebhookEndpoints(NpgsqlDataSource dataSource, PiiCipher ciph
         return (await ReadAllAsync(command, Read, cancellationToken)).SingleOrDefault();
     }
 
-    /// <summary>A new secret (returned once); the current one keeps signing beside it for the rotation overlap.</summary>
+    /// <summary>
+    /// A new secret (returned once); the current one keeps signing beside it for the rotation overlap. Both are written
+    /// under the active PII key, so the row keeps one key id.
+    /// </summary>
     public async Task<(WebhookEndpoint Endpoint, string Secret)?> RotateSecretAsync(Guid id, CancellationToken cancellationToken)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        string current;
+        await using (var read = new NpgsqlCommand("SELECT pii_key_id, secret_cipher FROM webhook_endpoints WHERE id = @id FOR UPDATE", connection, transaction))
+        {
+            read.Parameters.AddWithValue("id", id);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+            current = cipher.Decrypt(reader.GetString(0), reader.GetFieldValue<byte[]>(1));
+        }
         var secret = StandardWebhooks.NewSecret();
-        var encrypted = cipher.Encrypt(secret);
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = new NpgsqlCommand($"""
             UPDATE webhook_endpoints
-               SET previous_secret_cipher = secret_cipher, previous_secret_key_id = secret_key_id, previous_secret_expires_at = @until,
-                   secret_cipher = @secret, secret_key_id = @key_id
+               SET previous_secret_cipher = @previous, previous_secret_expires_at = @until, secret_cipher = @secret, pii_key_id = @key_id
              WHERE id = @id
             RETURNING {Columns}
-            """);
+            """, connection, transaction);
         command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("secret", encrypted.Data);
-        command.Parameters.AddWithValue("key_id", encrypted.KeyId);
+        command.Parameters.AddWithValue("previous", cipher.Encrypt(current).Data);
+        command.Parameters.AddWithValue("secret", cipher.Encrypt(secret).Data);
+        command.Parameters.AddWithValue("key_id", cipher.ActiveKeyId);
         command.Parameters.AddWithValue("until", clock.GetUtcNow() + options.Value.RotationOverlap);
-        var endpoint = (await ReadAllAsync(command, Read, cancellationToken)).SingleOrDefault();
-        return endpoint is null ? null : (endpoint, secret);
+        var endpoint = (await ReadAllAsync(command, Read, cancellationToken)).Single();
+        await transaction.CommitAsync(cancellationToken);
+        return (endpoint, secret);
     }
 
     /// <summary>Deletes the endpoint with its deliveries and log.</summary>

@@ -4,6 +4,15 @@ using Microsoft.Extensions.Options;
 
 namespace CreditDesk.Infrastructure.Webhooks.Outgoing;
 
+public enum TargetRefusal
+{
+    NotAnHttpUrl,
+    CredentialsOrFragment,
+    NotHttps,
+    DoesNotResolve,
+    NotPublic,
+}
+
 /// <summary>
 /// Which URLs may receive events. Outside Development (<see cref="OutgoingWebhookOptions.RequirePublicHttps"/>) only
 /// https to hosts whose every address is public: not loopback, private, link-local, unique-local, carrier-grade NAT,
@@ -15,16 +24,16 @@ public sealed class WebhookTargets(IOptions<OutgoingWebhookOptions> options)
     public const int MaxUrlLength = 2048;
 
     /// <summary>Why the URL cannot receive events, or null when it can.</summary>
-    public async Task<string?> RefuseAsync(string? url, CancellationToken cancellationToken)
+    public async Task<TargetRefusal?> RefuseAsync(string? url, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(url) || url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.Host.Length == 0)
         {
-            return $"An absolute http(s) URL of at most {MaxUrlLength} characters is required.";
+            return TargetRefusal.NotAnHttpUrl;
         }
         if (uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
         {
-            return "The URL may not carry credentials or a fragment.";
+            return TargetRefusal.CredentialsOrFragment;
         }
         if (!options.Value.RequirePublicHttps)
         {
@@ -32,7 +41,7 @@ public sealed class WebhookTargets(IOptions<OutgoingWebhookOptions> options)
         }
         if (uri.Scheme != Uri.UriSchemeHttps)
         {
-            return "The URL must use https.";
+            return TargetRefusal.NotHttps;
         }
         IPAddress[] addresses;
         try
@@ -41,12 +50,22 @@ public sealed class WebhookTargets(IOptions<OutgoingWebhookOptions> options)
         }
         catch (SocketException)
         {
-            return $"The host '{uri.Host}' does not resolve.";
+            return TargetRefusal.DoesNotResolve;
         }
-        return addresses.Length == 0 ? $"The host '{uri.Host}' does not resolve."
+        return addresses.Length == 0 ? TargetRefusal.DoesNotResolve
             : addresses.All(IsPublic) ? null
-            : $"The host '{uri.Host}' resolves to a loopback, private or link-local address.";
+            : TargetRefusal.NotPublic;
     }
+
+    /// <summary>The refusal as the API says it (screens translate the code).</summary>
+    public static string Describe(TargetRefusal refusal) => refusal switch
+    {
+        TargetRefusal.NotAnHttpUrl => $"An absolute http(s) URL of at most {MaxUrlLength} characters is required.",
+        TargetRefusal.CredentialsOrFragment => "The URL may not carry credentials or a fragment.",
+        TargetRefusal.NotHttps => "The URL must use https.",
+        TargetRefusal.DoesNotResolve => "The URL's host does not resolve.",
+        _ => "The URL's host resolves to a loopback, private or link-local address.",
+    };
 
     public static bool IsPublic(IPAddress address)
     {
