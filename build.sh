@@ -591,8 +591,18 @@ cmd_webhook() {
   echo
 }
 
+# Rewrites docs/openapi.json from what the app serves; the tests' NSwag client is generated from it at their next build.
+cmd_openapi() {
+  require_pg
+  cmd_build
+  export CREDITDESK_WRITE_OPENAPI=1
+  run_tests "FullyQualifiedName~GeneratedClientTests.The_committed_openapi_document"
+  say "docs/openapi.json written; build again to regenerate the client"
+}
+
 case "${1:-help}" in
   run) cmd_run ;;
+  openapi) cmd_openapi ;;
   webhook) shift; cmd_webhook "$@" ;;
   bench) shift; cmd_bench "${1:-all}" ;;
   test) cmd_test ;;
@@ -606,6 +616,7 @@ Usage: ./build.sh <command>
   run    restore, build, start the embedded PostgreSQL (unless ConnectionStrings__CreditDesk is set) and the app on http://127.0.0.1:5080
   test   install what the tests need (Chromium, a throw-away PostgreSQL) and run every test; ends with "N passed, N failed"
   e2e-cluster  compose validation and two app processes behind deploy/nginx.conf driven by Chromium (part of test)
+  openapi  rewrite docs/openapi.json from what the app serves (the tests' generated client follows it)
   webhook <application-id> [event-type]  send a signed bank webhook to the running app (default disbursement.completed)
   screenshots  every main screen at desktop, tablet and phone widths in light and dark, into docs/screenshots
   chaos  the fault drills of SPEC §9 (kill -9, database outage, two processes, storms, bureau chaos): PASS/FAIL lines in bench/out/chaos.txt
