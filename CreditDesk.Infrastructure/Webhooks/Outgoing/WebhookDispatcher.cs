@@ -115,9 +115,11 @@ public sealed partial class WebhookDispatcher : BackgroundService
                     }
                 }
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
+                // Never let the loop end (a BackgroundService that throws stops the host): say so, wait, look again.
                 LogClaimFailed(logger, exception);
+                await Task.Delay(settings.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -152,7 +154,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         {
             await DeliverAsync(delivery, stoppingToken);
         }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or OperationCanceledException)
+        catch (Exception exception)
         {
             // The outcome could not be written: the lease runs out and the delivery is tried again (at least once).
             LogRecordFailed(logger, delivery.Id, exception);
@@ -219,14 +221,6 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
     private async Task DeliverAsync(ClaimedDelivery delivery, CancellationToken stoppingToken)
     {
-        var body = Encoding.UTF8.GetBytes(delivery.Body);
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(StandardWebhooks.IdHeader, delivery.MessageId);
-        request.Headers.TryAddWithoutValidation(StandardWebhooks.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(StandardWebhooks.SignatureHeader, StandardWebhooks.Signature(delivery.Keys, delivery.MessageId, timestamp, body));
-
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         attempt.CancelAfter(settings.Timeout);
         var watch = Stopwatch.StartNew();
@@ -234,6 +228,13 @@ public sealed partial class WebhookDispatcher : BackgroundService
         string? error = null;
         try
         {
+            var body = Encoding.UTF8.GetBytes(delivery.Body);
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.TryAddWithoutValidation(StandardWebhooks.IdHeader, delivery.MessageId);
+            request.Headers.TryAddWithoutValidation(StandardWebhooks.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation(StandardWebhooks.SignatureHeader, StandardWebhooks.Signature(delivery.Keys, delivery.MessageId, timestamp, body));
             if (settings.RequirePublicHttps && request.RequestUri!.Scheme != Uri.UriSchemeHttps)
             {
                 throw new HttpRequestException("The URL must use https.");
@@ -258,6 +259,11 @@ public sealed partial class WebhookDispatcher : BackgroundService
         catch (HttpRequestException exception)
         {
             error = Truncate(exception.HttpRequestError == HttpRequestError.Unknown ? exception.Message : $"{exception.HttpRequestError}: {exception.Message}");
+        }
+        catch (Exception exception) when (exception is UriFormatException or InvalidOperationException or ArgumentException)
+        {
+            // A URL that cannot be requested (changed by hand in the database): an attempt that failed, retried like any other.
+            error = Truncate($"{exception.GetType().Name}: {exception.Message}");
         }
         var latency = (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);
         if (error is null)
@@ -337,7 +343,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for due webhook deliveries failed; trying again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for due webhook deliveries failed; trying again shortly")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the outcome of webhook delivery {DeliveryId}; its lease will run out and it is tried again")]
