@@ -137,23 +137,19 @@ public sealed record WebhookEndpointRequest(string? Url, IReadOnlyList<string>? 
 
 public sealed class WebhookEndpointRequestValidator : AbstractValidator<WebhookEndpointRequest>
 {
-    public WebhookEndpointRequestValidator(WebhookTargets targets)
+    public WebhookEndpointRequestValidator(WebhookEndpoints endpoints)
     {
-        RuleFor(request => request.Url).CustomAsync(async (url, context, cancellationToken) =>
+        // The registration's rules live with the endpoints (the screen checks the same ones); the description is the API's own.
+        RuleFor(request => request).CustomAsync(async (request, context, cancellationToken) =>
         {
-            if (await targets.RefuseAsync(url?.Trim(), cancellationToken) is { } refusal)
+            foreach (var problem in await endpoints.CheckAsync(request.Url, request.EventTypes, request.MaxConcurrency, cancellationToken))
             {
-                context.AddFailure("url", WebhookTargets.Describe(refusal));
+                context.AddFailure(problem.Field, problem.Message);
             }
         });
-        RuleFor(request => request.EventTypes)
-            .Must(types => types is { Count: > 0 } && types.All(type => WebhookEventTypes.All.Contains(type)))
-            .WithMessage($"event_types lists one or more of {string.Join(", ", WebhookEventTypes.All)}.").OverridePropertyName("event_types");
         RuleFor(request => request.Description)
             .StorableText(WebhookEndpointRequest.MaxDescriptionLength, $"A description has at most {WebhookEndpointRequest.MaxDescriptionLength} characters.")
             .OverridePropertyName("description");
-        RuleFor(request => request.MaxConcurrency).InclusiveBetween(1, OutgoingWebhookOptions.MaxEndpointConcurrency)
-            .WithMessage($"max_concurrency is between 1 and {OutgoingWebhookOptions.MaxEndpointConcurrency}.").OverridePropertyName("max_concurrency");
     }
 }
 

@@ -181,9 +181,6 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                     data jsonb;
                     message bigint;
                 BEGIN
-                    IF NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE disabled_at IS NULL) THEN
-                        RETURN NULL;
-                    END IF;
                     types := CASE WHEN NEW.from_status IS NULL THEN ARRAY['application.submitted'] ELSE ARRAY['application.status_changed'] END;
                     IF NEW.to_status IN ('APPROVED', 'REJECTED') OR (NEW.to_status = 'UNDER_REVIEW' AND NEW.from_status = 'VALIDATING') THEN
                         types := types || 'application.decided'::text;

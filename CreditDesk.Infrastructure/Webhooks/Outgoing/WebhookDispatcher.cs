@@ -33,7 +33,6 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private readonly HttpClient client;
     private readonly SemaphoreSlim slots;
     private readonly SemaphoreSlim wake = new(0, 1);
-    private int inFlight;
 
     public WebhookDispatcher(NpgsqlDataSource dataSource, PiiCipher cipher, ApplicationEventHub hub, SchemaReadiness schema, NodeIdentity node,
         WebhookTargets targets, IOptions<OutgoingWebhookOptions> options, ILogger<WebhookDispatcher> logger)
@@ -59,9 +58,6 @@ public sealed partial class WebhookDispatcher : BackgroundService
         { Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.UserAgent.ParseAdd("CreditDesk-Webhooks/1.0");
     }
-
-    /// <summary>Deliveries this node has in flight now.</summary>
-    public int InFlight => Volatile.Read(ref inFlight);
 
     /// <summary>Look for due deliveries now (new messages, a re-delivery).</summary>
     public void Wake()
@@ -149,7 +145,6 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
     private async Task DeliverAndReleaseAsync(ClaimedDelivery delivery, CancellationToken stoppingToken)
     {
-        Interlocked.Increment(ref inFlight);
         try
         {
             await DeliverAsync(delivery, stoppingToken);
@@ -161,7 +156,6 @@ public sealed partial class WebhookDispatcher : BackgroundService
         }
         finally
         {
-            Interlocked.Decrement(ref inFlight);
             slots.Release();
             Wake();
         }
@@ -268,27 +262,26 @@ public sealed partial class WebhookDispatcher : BackgroundService
         var latency = (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);
         if (error is null)
         {
-            await RecordAsync(delivery, statusCode, latency, null, TimeSpan.Zero, stoppingToken);
+            await RecordAsync(delivery, statusCode, latency, null, TimeSpan.Zero);
         }
         else
         {
             LogAttemptFailed(logger, delivery.Id, delivery.EndpointId, delivery.Attempt, error);
-            await RecordAsync(delivery, statusCode, latency, error, RetryDelay(delivery.Attempt), stoppingToken);
+            await RecordAsync(delivery, statusCode, latency, error, RetryDelay(delivery.Attempt));
         }
     }
 
     /// <summary>Exponential from the base delay, capped, with equal jitter (half fixed, half random) so retries spread out.</summary>
-    public TimeSpan RetryDelay(int attempt)
+    private TimeSpan RetryDelay(int attempt)
     {
         var exponential = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
         var capped = Math.Min(exponential, settings.MaxRetryDelay.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
     }
 
-    private async Task RecordAsync(ClaimedDelivery delivery, int? statusCode, int latency, string? error, TimeSpan retryDelay, CancellationToken stoppingToken)
+    /// <summary>Writes an attempt's outcome, even while the node stops (the attempt happened).</summary>
+    private async Task RecordAsync(ClaimedDelivery delivery, int? statusCode, int latency, string? error, TimeSpan retryDelay)
     {
-        // Written even while stopping: the attempt happened.
-        _ = stoppingToken;
         await using var command = dataSource.CreateCommand("""
             WITH done AS (
                 UPDATE webhook_deliveries d

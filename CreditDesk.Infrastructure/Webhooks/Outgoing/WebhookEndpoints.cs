@@ -29,6 +29,9 @@ public sealed record WebhookDelivery(
 
 public sealed record WebhookAttempt(long Id, DateTimeOffset AttemptedAt, int? StatusCode, int LatencyMs, string? Error, bool Manual);
 
+/// <summary>One thing wrong with a registration: its field, a code a screen translates, and the API's English.</summary>
+public sealed record EndpointProblem(string Field, string Code, string Message);
+
 public enum RedeliveryOutcome
 {
     Queued,
@@ -41,7 +44,8 @@ public enum RedeliveryOutcome
 /// with the PII key and shown only in the answer that created them; after a rotation the previous one keeps signing
 /// (a second signature) for <see cref="OutgoingWebhookOptions.RotationOverlap"/>.
 /// </summary>
-public sealed class WebhookEndpoints(NpgsqlDataSource dataSource, PiiCipher cipher, TimeProvider clock, IOptions<OutgoingWebhookOptions> options)
+public sealed class WebhookEndpoints(
+    NpgsqlDataSource dataSource, PiiCipher cipher, WebhookTargets targets, TimeProvider clock, IOptions<OutgoingWebhookOptions> options)
 {
     public const string Delivered = "delivered";
     public const string Pending = "pending";
@@ -51,6 +55,25 @@ public sealed class WebhookEndpoints(NpgsqlDataSource dataSource, PiiCipher ciph
     private const string Columns =
         "id, url, description, event_types, max_concurrency, created_at, disabled_at, disabled_reason, failing_since, " +
         "CASE WHEN previous_secret_expires_at > now() THEN previous_secret_expires_at END";
+
+    /// <summary>The rules of a registration, for the API's validator and the screen alike; empty when it can be registered.</summary>
+    public async Task<IReadOnlyList<EndpointProblem>> CheckAsync(string? url, IReadOnlyList<string>? eventTypes, int? maxConcurrency, CancellationToken cancellationToken)
+    {
+        var problems = new List<EndpointProblem>();
+        if (await targets.RefuseAsync(url?.Trim(), cancellationToken) is { } refusal)
+        {
+            problems.Add(new("url", refusal.ToString(), WebhookTargets.Describe(refusal)));
+        }
+        if (eventTypes is not { Count: > 0 } || !eventTypes.All(type => WebhookEventTypes.All.Contains(type)))
+        {
+            problems.Add(new("event_types", "no_known_events", $"event_types lists one or more of {string.Join(", ", WebhookEventTypes.All)}."));
+        }
+        if (maxConcurrency is < 1 or > OutgoingWebhookOptions.MaxEndpointConcurrency)
+        {
+            problems.Add(new("max_concurrency", "out_of_range", $"max_concurrency is between 1 and {OutgoingWebhookOptions.MaxEndpointConcurrency}."));
+        }
+        return problems;
+    }
 
     public async Task<(WebhookEndpoint Endpoint, string Secret)> CreateAsync(
         string url, string? description, IReadOnlyList<string> eventTypes, int? maxConcurrency, string createdBy, CancellationToken cancellationToken)

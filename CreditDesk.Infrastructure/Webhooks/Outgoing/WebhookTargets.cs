@@ -46,7 +46,7 @@ public sealed class WebhookTargets(IOptions<OutgoingWebhookOptions> options)
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(uri.IdnHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.IdnHost, cancellationToken);
+            addresses = await ResolveAsync(uri.IdnHost, cancellationToken);
         }
         catch (SocketException)
         {
@@ -66,6 +66,10 @@ public sealed class WebhookTargets(IOptions<OutgoingWebhookOptions> options)
         TargetRefusal.DoesNotResolve => "The URL's host does not resolve.",
         _ => "The URL's host resolves to a loopback, private or link-local address.",
     };
+
+    /// <summary>An address literal as itself, a name through DNS.</summary>
+    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
 
     public static bool IsPublic(IPAddress address)
     {
@@ -93,7 +97,7 @@ public sealed class WebhookTargets(IOptions<OutgoingWebhookOptions> options)
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var endpoint = context.DnsEndPoint;
-        var addresses = IPAddress.TryParse(endpoint.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
+        var addresses = await ResolveAsync(endpoint.Host, cancellationToken);
         if (options.Value.RequirePublicHttps)
         {
             addresses = addresses.Where(IsPublic).ToArray();
