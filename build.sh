@@ -316,6 +316,22 @@ cmd_chaos() {
   return $status
 }
 
+# print_failures TRX: each failed test's name and the first lines of its message, entities decoded.
+print_failures() {
+  awk '
+    /<UnitTestResult / {
+      failed = ($0 ~ /outcome="Failed"/); inmessage = 0; lines = 0
+      if (failed && match($0, /testName="[^"]*"/)) print "  FAILED " substr($0, RSTART + 10, RLENGTH - 11)
+    }
+    failed && !inmessage && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
+    failed && inmessage {
+      line = $0; ended = sub(/<\/Message>.*/, "", line)
+      if (lines++ < 12) print "    " line
+      if (ended) { inmessage = 0; failed = 0 }
+    }
+  ' "$1" | sed -e 's/&quot;/"/g' -e 's/&apos;/'"'"'/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
+}
+
 # run_tests FILTER: the selected tests against a throw-away PostgreSQL; ends with "N passed, N failed".
 run_tests() {
   local filter="$1"
@@ -344,6 +360,13 @@ run_tests() {
     failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
   done
   skipped=$((total - passed - failed))
+  if [[ $failed -gt 0 ]]; then
+    # CI keeps only the tail of the output: name each failure and the start of its message just above the count.
+    echo "Failed tests:"
+    for trx in "$work"/results/*.trx; do
+      if [[ -f "$trx" ]]; then print_failures "$trx"; fi
+    done
+  fi
   if [[ $total -eq 0 ]]; then
     echo "no tests ran"
     failed=$((failed + 1))
