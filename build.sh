@@ -595,14 +595,15 @@ bench_b1() {
   wait "$app_pid" 2>/dev/null || true
 }
 
-# Sends a correctly signed bank webhook to the running app (development secret and admin key from appsettings.Development.json).
+# Sends a bank webhook signed by the development bank (Banco Demo, ES: its key from appsettings.Development.json) to the running app.
 cmd_webhook() {
   local id="${1:?usage: ./build.sh webhook <application-id> [account.verified|disbursement.completed|disbursement.failed]}"
   local type="${2:-disbursement.completed}"
   local settings="$ROOT/CreditDesk.Web/appsettings.Development.json"
-  local admin secret app amount currency body t signature
+  local admin key_id secret app amount currency body t signature
   admin="$(dev_api_key admin)"
-  secret="$(tr -d '\n' <"$settings" | grep -o '"Secrets": *\[ *"[^"]*"' | sed -E 's/.*"([^"]*)"$/\1/')"
+  key_id="$(tr -d '\n' <"$settings" | grep -o '"KeyId": *"[^"]*"' | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/')"
+  secret="$(tr -d '\n' <"$settings" | grep -o '"Secret": *"[^"]*"' | head -n 1 | sed -E 's/.*"([^"]*)"$/\1/')"
   app="$(curl -fsS -H "Authorization: Bearer $admin" "$APP_URL/api/v1/applications/$id")" || die "application $id not found at $APP_URL"
   amount="$(sed -E 's/.*"amount":"([0-9.]+)".*/\1/' <<<"$app")"
   currency="$(sed -E 's/.*"currency":"([A-Z]{3})".*/\1/' <<<"$app")"
@@ -610,7 +611,7 @@ cmd_webhook() {
   t="$(date +%s)"
   signature="$(printf '%s' "$t.$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.* //')"
   curl -sS -X POST "$APP_URL/api/v1/webhooks/bank-confirmation" -H 'Content-Type: application/json' \
-    -H "X-CreditDesk-Signature: t=$t,v1=$signature" --data-binary "$body"
+    -H "X-CreditDesk-Signature: t=$t,kid=$key_id,v1=$signature" --data-binary "$body"
   echo
 }
 

@@ -2,6 +2,7 @@ using FluentValidation;
 using System.Data.Common;
 using CreditDesk.Domain.Bureaus;
 using CreditDesk.Infrastructure.Access;
+using CreditDesk.Infrastructure.Banks;
 using CreditDesk.Infrastructure.Applications;
 using CreditDesk.Infrastructure.Bureaus;
 using CreditDesk.Infrastructure.Events;
@@ -68,6 +69,8 @@ public static class Extensions
         services.AddSingleton<Proposals>();
         services.AddSingleton<SupportingDocuments>();
         services.AddSingleton<ApiKeyStore>();
+        services.Configure<BankOptions>(configuration.GetSection(BankOptions.Section));
+        services.AddSingleton<BankPartners>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<BankConfirmations>();
         services.Configure<OutgoingWebhookOptions>(configuration.GetSection(OutgoingWebhookOptions.Section));

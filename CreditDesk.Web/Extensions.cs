@@ -134,6 +134,7 @@ public static class Extensions
         app.MapProblemsApi();
         app.MapApiKeysApi();
         app.MapWebhookEndpointsApi();
+        app.MapBanksApi();
         app.MapAccountEndpoints();
         app.MapCultureEndpoints();
 

@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Caching.Memory;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
 namespace CreditDesk.Infrastructure.Access;
@@ -19,21 +19,19 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock,
     private const string KeyPrefix = "cdk_";
     private static readonly TimeSpan KnownFor = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan UnknownFor = TimeSpan.FromSeconds(5);
-    private MemoryCache cache = NewCache(clock, cacheEntries);
+    private readonly RevocableCache cache = new(clock, cacheEntries);
 
     /// <summary>How many lookups the cache holds now (tests show its bound).</summary>
     public long CachedCount => cache.Count;
 
     /// <summary>Whether the key is known without asking the database (a cached, valid key).</summary>
-    public ApiKey? FindCached(string presentedKey) => cache.Get<ApiKey?>(Convert.ToHexString(Hash(presentedKey)));
+    public ApiKey? FindCached(string presentedKey) => cache.Current.Get<ApiKey?>(Convert.ToHexString(Hash(presentedKey)));
 
     public async Task<ApiKey?> FindAsync(string presentedKey, CancellationToken cancellationToken)
     {
         var hash = Hash(presentedKey);
         var cacheKey = Convert.ToHexString(hash);
-        // The answer goes into the cache this lookup started with: if a revocation emptied it meanwhile, the answer
-        // (possibly read before the revocation committed) lands in the discarded one and is not remembered.
-        var current = Volatile.Read(ref cache);
+        var current = cache.Current;
         if (current.TryGetValue(cacheKey, out ApiKey? cached))
         {
             return cached;
@@ -43,8 +41,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock,
         command.Parameters.AddWithValue("hash", hash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var key = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-        // A full cache refuses the entry (and compacts): the lookup still answers, it is just not remembered.
-        current.Set(cacheKey, key, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = key is null ? UnknownFor : KnownFor });
+        RevocableCache.Remember(current, cacheKey, key, key is null ? UnknownFor : KnownFor);
         return key;
     }
 
@@ -63,7 +60,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock,
         {
             await InsertAsync(name, role, userId, secret, cancellationToken);
             // Only this key's "unknown" is now wrong; every other cached answer still holds.
-            cache.Remove(Convert.ToHexString(Hash(secret)));
+            cache.Current.Remove(Convert.ToHexString(Hash(secret)));
         }
     }
 
@@ -120,18 +117,6 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock,
 
     public void Dispose() => cache.Dispose();
 
-    /// <summary>
-    /// Starts from an empty cache; lookups still reading the old one finish on it (it is not disposed under them). Every
-    /// node calls it when any key is revoked (NOTIFY <c>creditdesk_access</c>), so a revoked key stops working everywhere at once.
-    /// </summary>
-    public void ForgetCached() => Interlocked.Exchange(ref cache, NewCache(clock, cacheEntries));
-
-    private static MemoryCache NewCache(TimeProvider clock, int entries) =>
-        new(new MemoryCacheOptions { SizeLimit = entries, Clock = new TimeProviderClock(clock) });
-
-    /// <summary>MemoryCache reads time through ISystemClock; this one is the store's TimeProvider (tests move it).</summary>
-    private sealed class TimeProviderClock(TimeProvider clock) : Microsoft.Extensions.Internal.ISystemClock
-    {
-        public DateTimeOffset UtcNow => clock.GetUtcNow();
-    }
+    /// <summary>Every node calls it when any key is revoked, so a revoked key stops working everywhere at once.</summary>
+    public void ForgetCached() => cache.Forget();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CreditDesk.Infrastructure.Access;
+using CreditDesk.Infrastructure.Banks;
 using CreditDesk.Infrastructure.Presence;
 using CreditDesk.Infrastructure.Processing;
 using Microsoft.Extensions.Hosting;
@@ -15,8 +16,8 @@ namespace CreditDesk.Infrastructure.Events;
 /// (<c>creditdesk_live</c>, see <see cref="LiveEvents"/>) and the staff-speed changes row triggers still announce —
 /// notes, proposals, documents, assignments, review requests (<c>application_events</c>) — go to the local
 /// <see cref="ApplicationEventHub"/>; other nodes' viewers (<c>creditdesk_presence</c>) go to the
-/// <see cref="PresenceBoard"/>; a revoked API key (<c>creditdesk_access</c>) empties the <see cref="ApiKeyStore"/>'s
-/// cache. On a lost connection it reconnects with backoff and re-reads what changed while it was away. Every
+/// <see cref="PresenceBoard"/>; a revoked API key or a changed bank key (<c>creditdesk_access</c>) empties the
+/// <see cref="ApiKeyStore"/>'s and <see cref="BankPartners"/>' caches. On a lost connection it reconnects with backoff and re-reads what changed while it was away. Every
 /// <see cref="LiveEventOptions.PeerCheckInterval"/> it looks at which nodes have connections: when one is gone (killed,
 /// perhaps between a commit and its batch), it re-reads the recent changes, so no screen waits for a batch that will
 /// never come.
@@ -28,6 +29,7 @@ public sealed partial class PostgresNotificationListener(
     ProcessingWakeup wakeup,
     PresenceBoard presence,
     ApiKeyStore apiKeys,
+    BankPartners banks,
     NodeIdentity node,
     IOptions<LiveEventOptions> options,
     TimeProvider clock,
@@ -66,9 +68,10 @@ public sealed partial class PostgresNotificationListener(
                 BackendProcessId = connection.ProcessID;
                 listening.TrySetResult();
                 // Whatever the other nodes announced while this one was not listening is lost: ask them again, and
-                // forget cached API keys (a revocation may have been missed).
+                // forget cached API and bank keys (a revocation may have been missed).
                 presence.AskOthers();
                 apiKeys.ForgetCached();
+                banks.ForgetCached();
                 if (lostAt is { } since)
                 {
                     await ResynchroniseAsync(connection, since, stoppingToken);
@@ -136,6 +139,7 @@ public sealed partial class PostgresNotificationListener(
         if (notification.Channel == AccessChannel)
         {
             apiKeys.ForgetCached();
+            banks.ForgetCached();
             return;
         }
         try

@@ -27,5 +27,7 @@ public sealed class ApplicationRecord
     public DateTimeOffset? AssignedAt { get; set; }
     /// <summary>The loan product (its version) in effect when the application was submitted: the price the applicant was shown.</summary>
     public string? ProductVersion { get; set; }
+    /// <summary>The bank that disburses it (set on approval to its country's first active bank; an admin may change it until disbursed).</summary>
+    public Guid? BankId { get; set; }
     public uint Version { get; set; }
 }

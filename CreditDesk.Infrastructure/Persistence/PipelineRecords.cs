@@ -34,6 +34,8 @@ public sealed class WebhookEventRecord
 {
     public long Id { get; set; }
     public string EventId { get; set; } = "";
+    /// <summary>The bank whose key signed it (event ids are unique per bank); null for events from before bank partners.</summary>
+    public Guid? BankId { get; set; }
     public byte[] BodyHash { get; set; } = [];
     public string EventType { get; set; } = "";
     public Guid? ApplicationId { get; set; }

@@ -26,7 +26,7 @@ public sealed class PiiKeyRotation(NpgsqlDataSource dataSource, PiiCipher cipher
     /// <summary>
     /// One batch of every table that holds personal data: the application's name and document, review notes,
     /// document requests, review requests (statement, and the outcome's explanation once given), uploaded files (up to 10 MiB each, so a few at a time whatever the batch size),
-    /// and outgoing webhook endpoints' signing secrets (not personal data, but under the same keys).
+    /// outgoing webhook endpoints' and banks' signing secrets (not personal data, but under the same keys), and banks' contacts.
     /// </summary>
     private async Task<int> RotateBatchAsync(int batchSize, CancellationToken cancellationToken) =>
         await RotateAsync("credit_applications", ["full_name_cipher", "document_cipher"], batchSize, cancellationToken)
@@ -36,7 +36,9 @@ public sealed class PiiKeyRotation(NpgsqlDataSource dataSource, PiiCipher cipher
         + await RotateAsync("review_requests", ["statement_cipher", "explanation_cipher"], batchSize, cancellationToken, whereAlso: "explanation_cipher IS NOT NULL")
         + await RotateAsync("application_documents", ["content_cipher"], Math.Min(batchSize, 8), cancellationToken)
         + await RotateAsync("webhook_endpoints", ["secret_cipher"], batchSize, cancellationToken, whereAlso: "previous_secret_cipher IS NULL")
-        + await RotateAsync("webhook_endpoints", ["secret_cipher", "previous_secret_cipher"], batchSize, cancellationToken, whereAlso: "previous_secret_cipher IS NOT NULL");
+        + await RotateAsync("webhook_endpoints", ["secret_cipher", "previous_secret_cipher"], batchSize, cancellationToken, whereAlso: "previous_secret_cipher IS NOT NULL")
+        + await RotateAsync("bank_keys", ["secret_cipher"], batchSize, cancellationToken)
+        + await RotateAsync("banks", ["contact_cipher"], batchSize, cancellationToken, whereAlso: "contact_cipher IS NOT NULL");
 
     /// <summary>One batch of one table's encrypted columns (sharing its <c>pii_key_id</c>), locked with SKIP LOCKED and rewritten under the active key.</summary>
     private async Task<int> RotateAsync(string table, string[] columns, int batchSize, CancellationToken cancellationToken, string whereAlso = "TRUE")

@@ -29,28 +29,33 @@ public abstract record WebhookOutcome
 
     /// <summary>Understood but not applicable (unknown application, wrong amount, invalid transition); recorded, same answer on retry.</summary>
     public sealed record Rejected(string Code, string Detail) : WebhookOutcome;
+
+    /// <summary>The application is not disbursed through the signing bank: nothing is recorded, so a retry after it is given to that bank applies.</summary>
+    public sealed record NotThisBanks : WebhookOutcome;
 }
 
 /// <summary>
-/// Applies bank confirmations exactly once: the event row (unique event id) and its effect are written in one
-/// transaction, so of many concurrent deliveries one applies and the rest see a duplicate.
+/// Applies bank confirmations exactly once: the event row (its id unique per bank) and its effect are written in one
+/// transaction, so of many concurrent deliveries one applies and the rest see a duplicate. A bank acts only on
+/// applications disbursed through it.
 /// </summary>
 public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents live, TimeProvider clock)
 {
     private const string Processed = "processed";
     private const string Rejected = "rejected";
 
-    public async Task<WebhookOutcome> HandleAsync(BankEvent bankEvent, byte[] bodyHash, CancellationToken cancellationToken)
+    public async Task<WebhookOutcome> HandleAsync(BankEvent bankEvent, Guid bankId, byte[] bodyHash, CancellationToken cancellationToken)
     {
         using var activity = CreditDeskTelemetry.Source.StartActivity("webhook.handle");
         activity?.SetTag("creditdesk.event_type", bankEvent.EventType);
         activity?.SetTag("creditdesk.application_id", bankEvent.ApplicationId);
-        var outcome = await HandleCoreAsync(bankEvent, bodyHash, cancellationToken);
+        var outcome = await HandleCoreAsync(bankEvent, bankId, bodyHash, cancellationToken);
         var name = outcome switch
         {
             WebhookOutcome.Processed => "processed",
             WebhookOutcome.Duplicate => "duplicate",
             WebhookOutcome.ReusedEventId => "reused_event_id",
+            WebhookOutcome.NotThisBanks => "not_this_banks",
             _ => "rejected",
         };
         activity?.SetTag("creditdesk.outcome", name);
@@ -58,18 +63,19 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
         return outcome;
     }
 
-    private async Task<WebhookOutcome> HandleCoreAsync(BankEvent bankEvent, byte[] bodyHash, CancellationToken cancellationToken)
+    private async Task<WebhookOutcome> HandleCoreAsync(BankEvent bankEvent, Guid bankId, byte[] bodyHash, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
         long eventRow;
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO webhook_events (event_id, body_hash, event_type, application_id, outcome, status_code, received_at)
-            VALUES (@event, @hash, @type, @application, 'processing', 0, @now)
-            ON CONFLICT (event_id) DO NOTHING RETURNING id
+            INSERT INTO webhook_events (bank_id, event_id, body_hash, event_type, application_id, outcome, status_code, received_at)
+            VALUES (@bank, @event, @hash, @type, @application, 'processing', 0, @now)
+            ON CONFLICT (bank_id, event_id) DO NOTHING RETURNING id
             """, connection, transaction))
         {
+            insert.Parameters.AddWithValue("bank", bankId);
             insert.Parameters.AddWithValue("event", bankEvent.EventId);
             insert.Parameters.AddWithValue("hash", bodyHash);
             insert.Parameters.AddWithValue("type", bankEvent.EventType);
@@ -79,12 +85,17 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
             {
                 await transaction.RollbackAsync(cancellationToken);
                 // Same connection: under a storm of duplicates every request already holds one from the pool.
-                return await PreviousOutcomeAsync(connection, bankEvent.EventId, bodyHash, cancellationToken);
+                return await PreviousOutcomeAsync(connection, bankId, bankEvent.EventId, bodyHash, cancellationToken);
             }
             eventRow = id;
         }
 
-        var (outcome, moved) = await ApplyAsync(connection, transaction, bankEvent, now, cancellationToken);
+        var (outcome, moved) = await ApplyAsync(connection, transaction, bankEvent, bankId, now, cancellationToken);
+        if (outcome is WebhookOutcome.NotThisBanks)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return outcome;
+        }
         await using (var record = new NpgsqlCommand(
             "UPDATE webhook_events SET outcome = @outcome, status_code = @code, error = @error WHERE id = @id", connection, transaction))
         {
@@ -101,13 +112,13 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
 
     /// <summary>The event's effect on its application, and the change it made (null when it moved nothing).</summary>
     private static async Task<(WebhookOutcome, ApplicationChanged?)> ApplyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, BankEvent bankEvent, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, BankEvent bankEvent, Guid bankId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string status;
         decimal amount;
         string currency;
         await using (var select = new NpgsqlCommand(
-            "SELECT status, requested_amount, currency FROM credit_applications WHERE id = @id FOR UPDATE", connection, transaction))
+            "SELECT status, requested_amount, currency, bank_id FROM credit_applications WHERE id = @id FOR UPDATE", connection, transaction))
         {
             select.Parameters.AddWithValue("id", bankEvent.ApplicationId);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
@@ -116,6 +127,10 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
                 return (new WebhookOutcome.Rejected("unknown_application", $"No application {bankEvent.ApplicationId}."), null);
             }
             (status, amount, currency) = (reader.GetString(0), reader.GetDecimal(1), reader.GetString(2));
+            if (reader.IsDBNull(3) || reader.GetGuid(3) != bankId)
+            {
+                return (new WebhookOutcome.NotThisBanks(), null);
+            }
         }
         if (bankEvent.Amount != amount || !string.Equals(bankEvent.Currency, currency, StringComparison.Ordinal))
         {
@@ -144,9 +159,11 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
         return (new WebhookOutcome.Processed(), moved);
     }
 
-    private static async Task<WebhookOutcome> PreviousOutcomeAsync(NpgsqlConnection connection, string eventId, byte[] bodyHash, CancellationToken cancellationToken)
+    private static async Task<WebhookOutcome> PreviousOutcomeAsync(
+        NpgsqlConnection connection, Guid bankId, string eventId, byte[] bodyHash, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT body_hash, outcome, error FROM webhook_events WHERE event_id = @event", connection);
+        await using var command = new NpgsqlCommand("SELECT body_hash, outcome, error FROM webhook_events WHERE bank_id = @bank AND event_id = @event", connection);
+        command.Parameters.AddWithValue("bank", bankId);
         command.Parameters.AddWithValue("event", eventId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

@@ -74,7 +74,7 @@ public sealed class MalformedInputTests(ApiFixture api) : IClassFixture<ApiFixtu
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using var client = new HttpClient { BaseAddress = api.App.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/webhooks/bank-confirmation") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-CreditDesk-Signature", WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now, Encoding.UTF8.GetBytes(body)));
+        request.Headers.Add("X-CreditDesk-Signature", TestBanks.Sign(Encoding.UTF8.GetBytes(body), at: now));
 
         using var response = await client.SendAsync(request);
 

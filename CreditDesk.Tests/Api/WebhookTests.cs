@@ -40,13 +40,13 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task The_second_configured_secret_is_accepted_for_rotation_and_several_v1_values_may_be_sent()
+    public async Task Several_v1_values_may_be_sent_and_one_matching_is_enough()
     {
         var id = await api.ApplicationInStatusAsync("APPROVED");
         var body = Event(id, type: BankEvent.AccountVerified);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var oldSignature = WebhookSignature.Sign("whsec_retired", now, body).Split(",v1=")[1];
-        var header = WebhookSignature.Sign(InfrastructureServices.SecondWebhookSecret, now, body) + ",v1=" + oldSignature;
+        var other = WebhookSignature.Sign(TestBanks.KeyId(), "bksec_retired", now, body).Split(",v1=")[1];
+        var header = TestBanks.Sign(body, at: now) + ",v1=" + other;
 
         using var response = await SendAsync(body, header);
 
@@ -54,7 +54,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task Missing_wrong_tampered_stale_and_future_signatures_are_401_and_change_nothing()
+    public async Task Missing_wrong_unnamed_unknown_key_tampered_stale_and_future_signatures_are_401_and_change_nothing()
     {
         var id = await api.ApplicationInStatusAsync("APPROVED");
         var body = Event(id);
@@ -64,10 +64,12 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
         var answers = new[]
         {
             await SendAsync(body, header: null),
-            await SendAsync(body, WebhookSignature.Sign("whsec_wrong", now, body)),
-            await SendAsync(tampered, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now, body)),
-            await SendAsync(body, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now - 330, body)),
-            await SendAsync(body, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, now + 330, body)),
+            await SendAsync(body, WebhookSignature.Sign(TestBanks.KeyId(), "bksec_wrong", now, body)),
+            await SendAsync(body, WebhookSignature.Sign("bk_nobody", TestBanks.Secret(), now, body)),
+            await SendAsync(body, TestBanks.Sign(body, at: now).Replace($"kid={TestBanks.KeyId()},", "", StringComparison.Ordinal)),
+            await SendAsync(tampered, TestBanks.Sign(body, at: now)),
+            await SendAsync(body, TestBanks.Sign(body, at: now - 330)),
+            await SendAsync(body, TestBanks.Sign(body, at: now + 330)),
             await SendAsync(body, "t=abc,v1=xyz"),
         };
 
@@ -179,7 +181,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
         });
 
     private Task<HttpResponseMessage> SendAsync(byte[] body) =>
-        SendAsync(body, WebhookSignature.Sign(InfrastructureServices.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
+        SendAsync(body, TestBanks.Sign(body));
 
     private async Task<HttpResponseMessage> SendAsync(byte[] body, string? header)
     {
@@ -208,8 +210,24 @@ public sealed class WebhookSignatureTests
     {
         var t = Now.ToUnixTimeSeconds() + offsetSeconds;
 
-        var verdict = WebhookSignature.Verify(WebhookSignature.Sign("s", t, Body), Body, ["s"], Now);
+        var verdict = WebhookSignature.Read(WebhookSignature.Sign("bk_1", "s", t, Body), Now, out var header);
 
         Assert.Equal(expected, verdict);
+        Assert.Equal(expected == WebhookSignature.Verdict.Valid, header?.Matches("s", Body) == true);
+    }
+
+    [Fact]
+    public void A_header_names_its_key_and_matches_only_that_keys_secret_over_the_same_body()
+    {
+        var t = Now.ToUnixTimeSeconds();
+
+        Assert.Equal(WebhookSignature.Verdict.Valid, WebhookSignature.Read(WebhookSignature.Sign("bk_1", "s", t, Body), Now, out var header));
+        Assert.Equal("bk_1", header!.KeyId);
+        Assert.True(header.Matches("s", Body));
+        Assert.False(header.Matches("t", Body));
+        Assert.False(header.Matches("s", "{ }"u8));
+        Assert.Equal(WebhookSignature.Verdict.Malformed, WebhookSignature.Read($"t={t},v1={new string('a', 64)}", Now, out _));
+        Assert.Equal(WebhookSignature.Verdict.Malformed, WebhookSignature.Read($"t={t},kid={new string('k', 65)},v1={new string('a', 64)}", Now, out _));
+        Assert.Equal(WebhookSignature.Verdict.Missing, WebhookSignature.Read(" ", Now, out _));
     }
 }

@@ -66,7 +66,7 @@ public sealed class ApiStormTests(StormFixture api) : IClassFixture<StormFixture
             using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/webhooks/bank-confirmation") { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
             request.Headers.TryAddWithoutValidation(WebhookSignature.Header,
-                WebhookSignature.Sign(InfrastructureServices.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
+                TestBanks.Sign(body));
             using var response = await bank.SendAsync(request, token);
             var outcome = response.IsSuccessStatusCode ? (await JsonAsync(response)).GetProperty("status").GetString() : null;
             answers.Add(((int)response.StatusCode, outcome));
@@ -172,8 +172,8 @@ internal static class Malformed
         {
             request.Headers.TryAddWithoutValidation(WebhookSignature.Header, random.Next(3) switch
             {
-                0 => WebhookSignature.Sign(InfrastructureServices.WebhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body),
-                1 => $"t={random.Next()},v1={new string('a', random.Next(0, 70))}",
+                0 => TestBanks.Sign(body),
+                1 => $"t={random.Next()},kid=bk_{random.Next()},v1={new string('a', random.Next(0, 70))}",
                 _ => new string(Encoding.Latin1.GetString(Body(random)).Select(c => c is >= (char)32 and < (char)127 ? c : '?').ToArray()),
             });
         }

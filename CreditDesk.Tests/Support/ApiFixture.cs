@@ -30,6 +30,7 @@ public class ApiFixture : IAsyncLifetime
         await keys.EnsureAsync("test applicant 2", Roles.Applicant, "user-applicant-2", OtherApplicantKey, CancellationToken.None);
         await keys.EnsureAsync("test officer", Roles.Officer, "user-officer", OfficerKey, CancellationToken.None);
         await keys.EnsureAsync("test admin", Roles.Admin, "user-admin", AdminKey, CancellationToken.None);
+        await TestBanks.EnsureAllAsync(App.Services);
     }
 
     public async Task DisposeAsync()

@@ -23,12 +23,7 @@ public static class InfrastructureServices
         ["Processing:SweepInterval"] = "00:00:01",
         ["Bureaus:Resilience:RetryBaseDelay"] = "00:00:00.010",
         ["Seed:SampleApplications"] = "false",
-        ["Webhooks:Secrets:0"] = WebhookSecret,
-        ["Webhooks:Secrets:1"] = SecondWebhookSecret,
     };
-
-    public const string WebhookSecret = "whsec_test_primary";
-    public const string SecondWebhookSecret = "whsec_test_secondary";
 
     public static ServiceProvider Build(string connectionString, IDictionary<string, string?>? overrides = null)
     {

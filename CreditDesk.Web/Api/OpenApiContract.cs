@@ -36,7 +36,8 @@ public static class OpenApiContract
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
                 Name = WebhookSignature.Header,
-                Description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\"> with the bank's shared secret; at most 300 s old.",
+                Description = "t=<unix seconds>,kid=<the bank's key id>,v1=<hex HMAC-SHA256 of \"<t>.<body>\"> with that key's secret; at most 300 s old. "
+                    + "A bank acts only on the applications disbursed through it.",
             };
             return Task.CompletedTask;
         });

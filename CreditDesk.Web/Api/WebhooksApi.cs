@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using CreditDesk.Infrastructure.Banks;
 using CreditDesk.Infrastructure.Webhooks;
 using CreditDesk.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditDesk.Web.Api;
 
-/// <summary><c>POST /api/v1/webhooks/bank-confirmation</c>: banks confirm disbursements, authenticated only by the signature.</summary>
+/// <summary>
+/// <c>POST /api/v1/webhooks/bank-confirmation</c>: banks confirm disbursements, authenticated only by the signature, which
+/// names the bank's key (<see cref="BankPartners"/>); a bank acts only on the applications it disburses.
+/// </summary>
 public static class WebhooksApi
 {
     public const int DefaultBodyLimit = 1024 * 1024;
@@ -17,7 +21,7 @@ public static class WebhooksApi
         var group = endpoints.MapGroup("/api/v1/webhooks").AllowAnonymous().WithTags("Webhooks");
         group.MapPost("bank-confirmation", ReceiveAsync).RequireRateLimiting(RateLimits.Webhook).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .Accepts<BankConfirmationRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
@@ -25,7 +29,8 @@ public static class WebhooksApi
 
     /// <summary>Reads the bytes itself: the signature is over them, and a replay must hash to the same event.</summary>
     private static async Task<Results<Ok<WebhookReceipt>, ProblemHttpResult>> ReceiveAsync(
-        HttpContext context, BankConfirmations confirmations, IConfiguration configuration, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext context, BankConfirmations confirmations, BankPartners banks, IConfiguration configuration, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var bodyLimit = configuration.GetValue("Limits:WebhookBodyBytes", DefaultBodyLimit);
         if (!JsonBody.IsJson(context.Request))
@@ -36,17 +41,25 @@ public static class WebhooksApi
         {
             return ApiProblems.TooLarge(bodyLimit);
         }
-        var secrets = configuration.GetSection("Webhooks:Secrets").Get<string[]>() ?? [];
-        var verdict = WebhookSignature.Verify(context.Request.Headers[WebhookSignature.Header], body, secrets, clock.GetUtcNow());
-        if (verdict != WebhookSignature.Verdict.Valid)
+        var now = clock.GetUtcNow();
+        var verdict = WebhookSignature.Read(context.Request.Headers[WebhookSignature.Header], now, out var signed);
+        if (signed is null)
         {
             return ApiProblems.Unauthorized(verdict switch
             {
                 WebhookSignature.Verdict.Missing => $"The {WebhookSignature.Header} header is missing.",
                 WebhookSignature.Verdict.Stale => "The signature timestamp is more than 300 seconds away from now.",
-                WebhookSignature.Verdict.Malformed => $"The {WebhookSignature.Header} header must read t=<unix seconds>,v1=<hex>.",
-                _ => "The signature does not match.",
+                _ => $"The {WebhookSignature.Header} header must read t=<unix seconds>,kid=<your key id>,v1=<hex>.",
             });
+        }
+        // Unknown, revoked, expired and wrong all read the same: a caller learns nothing about which keys exist.
+        if (await banks.FindSignerAsync(signed.KeyId, cancellationToken) is not { } signer || !signer.WorksAt(now) || !signed.Matches(signer.Secret, body))
+        {
+            return ApiProblems.Unauthorized("The signature does not match a working key of that key id.");
+        }
+        if (!signer.BankActive)
+        {
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "bank_inactive", "Your bank is deactivated at CreditDesk; ask us to activate it.");
         }
         if (Parse(body) is not { } bankEvent)
         {
@@ -54,11 +67,13 @@ public static class WebhooksApi
                 "The body must be a JSON object with event_id, event_type (account.verified | disbursement.completed | disbursement.failed), " +
                 "application_id, provider_reference, amount, currency and occurred_at.");
         }
-        return await confirmations.HandleAsync(bankEvent, SHA256.HashData(body), cancellationToken) switch
+        return await confirmations.HandleAsync(bankEvent, signer.BankId, SHA256.HashData(body), cancellationToken) switch
         {
             WebhookOutcome.Processed => TypedResults.Ok(new WebhookReceipt("processed")),
             WebhookOutcome.Duplicate => TypedResults.Ok(new WebhookReceipt("duplicate")),
             WebhookOutcome.ReusedEventId => ApiProblems.Conflict("event_id_reused", "This event_id was already delivered with a different body."),
+            WebhookOutcome.NotThisBanks => ApiProblems.Problem(StatusCodes.Status403Forbidden, "application_not_with_bank",
+                $"Application {bankEvent.ApplicationId} is not disbursed through your bank."),
             WebhookOutcome.Rejected rejected => ApiProblems.Unprocessable(rejected.Code, rejected.Detail),
             _ => throw new InvalidOperationException("Unknown webhook outcome."),
         };

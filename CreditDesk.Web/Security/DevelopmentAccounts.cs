@@ -1,11 +1,13 @@
 using CreditDesk.Infrastructure.Access;
+using CreditDesk.Infrastructure.Banks;
 using Microsoft.AspNetCore.Identity;
 
 namespace CreditDesk.Web.Security;
 
 /// <summary>
 /// Outside Production: one user per role and one API key per role (bound to that user), from
-/// <c>DevelopmentAccounts:&lt;Role&gt;:{Email,Password,ApiKey}</c>, as the README lists them. Idempotent.
+/// <c>DevelopmentAccounts:&lt;Role&gt;:{Email,Password,ApiKey}</c>, as the README lists them; and the bank partners of
+/// <c>DevelopmentBanks:N:{Name,Country,Contact,KeyId,Secret}</c> with their webhook keys. Idempotent.
 /// </summary>
 public static class DevelopmentAccounts
 {
@@ -35,6 +37,15 @@ public static class DevelopmentAccounts
             if (section["ApiKey"] is { Length: > 0 } apiKey)
             {
                 await keys.EnsureAsync($"development {role.ToLowerInvariant()}", role, user.Id, apiKey, stoppingToken);
+            }
+        }
+        var banks = services.GetRequiredService<BankPartners>();
+        foreach (var bank in configuration.GetSection("DevelopmentBanks").GetChildren())
+        {
+            if (bank["Name"] is { Length: > 0 } name && bank["Country"] is { Length: > 0 } country
+                && bank["KeyId"] is { Length: > 0 } keyId && bank["Secret"] is { Length: > 0 } secret)
+            {
+                await banks.EnsureAsync(name, country, bank["Contact"], keyId, secret, stoppingToken);
             }
         }
     }

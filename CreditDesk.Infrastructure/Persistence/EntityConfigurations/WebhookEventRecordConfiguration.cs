@@ -14,5 +14,8 @@ internal sealed class WebhookEventRecordConfiguration : IEntityTypeConfiguration
         builder.Property(w => w.BodyHash).IsRequired();
         builder.Property(w => w.EventType).HasMaxLength(40).IsRequired();
         builder.Property(w => w.Outcome).HasMaxLength(16).IsRequired();
+        // An event id is the bank's own: unique per bank (and once among the events from before bank partners).
+        builder.HasOne<BankRecord>().WithMany().HasForeignKey(w => w.BankId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(w => new { w.BankId, w.EventId }).IsUnique().AreNullsDistinct(false).HasDatabaseName("ux_webhook_events_bank_event");
     }
 }

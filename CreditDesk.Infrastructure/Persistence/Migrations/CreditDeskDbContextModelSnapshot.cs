@@ -93,6 +93,10 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("assigned_to");
 
+                    b.Property<Guid?>("BankId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("bank_id");
+
                     b.Property<string>("BureauReport")
                         .HasColumnType("jsonb")
                         .HasColumnName("bureau_report");
@@ -293,6 +297,106 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                     b.HasIndex("ApplicationId");
 
                     b.ToTable("application_audit", (string)null);
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.BankKeyRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BankId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("bank_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("PiiKeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("pii_key_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("SecretCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_cipher");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BankId");
+
+                    b.HasIndex("KeyId")
+                        .IsUnique();
+
+                    b.ToTable("bank_keys", (string)null);
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.BankRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<byte[]>("ContactCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("contact_cipher");
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasColumnType("char(2)")
+                        .HasColumnName("country");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("PiiKeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("pii_key_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Country", "CreatedAt")
+                        .HasDatabaseName("ix_banks_active_by_country")
+                        .HasFilter("active");
+
+                    b.ToTable("banks", (string)null);
                 });
 
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.DeadLetterRecord", b =>
@@ -1125,6 +1229,10 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("application_id");
 
+                    b.Property<Guid?>("BankId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("bank_id");
+
                     b.Property<byte[]>("BodyHash")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -1161,6 +1269,12 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .HasColumnName("status_code");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BankId", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_webhook_events_bank_event");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("BankId", "EventId"), false);
 
                     b.ToTable("webhook_events", (string)null);
                 });
@@ -1460,6 +1574,15 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.BankKeyRecord", b =>
+                {
+                    b.HasOne("CreditDesk.Infrastructure.Persistence.BankRecord", null)
+                        .WithMany()
+                        .HasForeignKey("BankId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.DeadLetterRecord", b =>
                 {
                     b.HasOne("CreditDesk.Infrastructure.Persistence.ApplicationRecord", null)
@@ -1574,6 +1697,14 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                         .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.WebhookEventRecord", b =>
+                {
+                    b.HasOne("CreditDesk.Infrastructure.Persistence.BankRecord", null)
+                        .WithMany()
+                        .HasForeignKey("BankId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("CreditDesk.Infrastructure.Persistence.WebhookMessageRecord", b =>
