@@ -54,6 +54,8 @@ public enum BankAssignment
 /// </summary>
 public sealed class BankPartners(NpgsqlDataSource dataSource, PiiCipher cipher, TimeProvider clock, IOptions<BankOptions> options) : IDisposable
 {
+    /// <summary>What the bank tables' triggers send on <c>creditdesk_access</c> (an API key's revocation sends its id).</summary>
+    public const string AccessPayload = "bank";
     public const int MaxNameLength = 100;
     public const int MaxContactLength = 200;
     private const int CacheEntries = 10_000;
@@ -239,6 +241,14 @@ public sealed class BankPartners(NpgsqlDataSource dataSource, PiiCipher cipher, 
             : !reader.GetBoolean(2) ? BankAssignment.BankInactive
             : reader.GetString(1) != reader.GetString(3) ? BankAssignment.OtherCountry
             : BankAssignment.NotApproved;
+    }
+
+    /// <summary>The bank an application is with; null when it is with none (or there is no such application).</summary>
+    public async Task<Guid?> BankOfAsync(Guid applicationId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT bank_id FROM credit_applications WHERE id = @id");
+        command.Parameters.AddWithValue("id", applicationId);
+        return await command.ExecuteScalarAsync(cancellationToken) is Guid bank ? bank : null;
     }
 
     /// <summary>Every node calls it when a bank or key changes anywhere (NOTIFY <c>creditdesk_access</c>).</summary>

@@ -138,8 +138,15 @@ public sealed partial class PostgresNotificationListener(
     {
         if (notification.Channel == AccessChannel)
         {
-            apiKeys.ForgetCached();
-            banks.ForgetCached();
+            // Each forgets only what changed: emptying the API keys' cache for a bank's key would cost every client a lookup.
+            if (notification.Payload == BankPartners.AccessPayload)
+            {
+                banks.ForgetCached();
+            }
+            else
+            {
+                apiKeys.ForgetCached();
+            }
             return;
         }
         try

@@ -26,6 +26,7 @@ public sealed class ApplicationsScreenTests : DeskComponentContextWithDatabase
         Services.AddSingleton(Node.Get<ReviewWork>());
         Services.AddSingleton(Node.Get<SupportingDocuments>());
         Services.AddSingleton(Node.Get<DecisionTrail>());
+        Services.AddSingleton(Node.Get<CreditDesk.Infrastructure.Banks.BankPartners>());
         Services.AddScoped<CircuitLiveUpdates>();
         Services.AddScoped<ApplicationsDesk>();
         Services.AddScoped<CurrentCaller>();

@@ -45,13 +45,14 @@ public static class Db
         }
     }
 
-    /// <summary>Waits until a Development node has seeded the three demo users and their API keys.</summary>
+    /// <summary>Waits until a Development node has seeded the three demo users, their API keys and the development bank.</summary>
     public static async Task WaitForDevelopmentAccountsAsync(this PostgresDatabase database)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await database.ScalarAsync<long>("SELECT (SELECT count(*) FROM identity_users) + (SELECT count(*) FROM api_keys)") < 6)
+        while (await database.ScalarAsync<long>(
+            "SELECT (SELECT count(*) FROM identity_users) + (SELECT count(*) FROM api_keys) + (SELECT count(*) FROM bank_keys)") < 7)
         {
-            Assert.True(DateTime.UtcNow < deadline, "The development users and API keys were not seeded.");
+            Assert.True(DateTime.UtcNow < deadline, "The development users, API keys and bank were not seeded.");
             await Task.Delay(100);
         }
     }

@@ -67,6 +67,9 @@ public sealed class ScreenshotTour(TourFixture fixture) : IClassFixture<TourFixt
                 await admin.GotoAsync("/ops");
                 await Expect(admin.Page.GetByTestId("ops-queue-depth")).ToBeVisibleAsync();
                 await ShotAsync(admin, $"ops-{size}-{theme}");
+                await admin.GotoAsync("/banks");
+                await Expect(admin.Page.GetByTestId("bank-list")).ToContainTextAsync("Banco Demo");
+                await ShotAsync(admin, $"banks-{size}-{theme}");
             }
         }
     }
