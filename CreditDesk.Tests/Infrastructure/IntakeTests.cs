@@ -175,6 +175,30 @@ public sealed class IntakeTests : IAsyncLifetime
         Assert.Equal(("k2", second, first), Assert.Single(secrets));
     }
 
+    [Fact]
+    public async Task A_banks_contact_and_key_secrets_are_ciphertext_in_a_pg_dump_and_key_rotation_re_encrypts_them()
+    {
+        var banks = node.Get<CreditDesk.Infrastructure.Banks.BankPartners>();
+        var (bank, first) = (await banks.CreateAsync("Banco Cifrado", "ES", "Inés Marín, +34 600 111 222", "admin", CancellationToken.None))!.Value;
+        var (_, second) = (await banks.RotateKeyAsync(bank.Id, CancellationToken.None))!.Value;
+
+        var dump = await PgDumpAsync();
+        Assert.DoesNotContain("Inés Marín", dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(first.Secret[6..], dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(second.Secret[6..], dump, StringComparison.Ordinal);
+
+        var rotatedSettings = new Dictionary<string, string?>(NoProcessing) { ["Pii:ActiveKeyId"] = "k2", ["Pii:Keys:k2"] = InfrastructureServices.TestKey2 };
+        await using var rotated = await PipelineHost.StartAsync(database.ConnectionString, rotatedSettings);
+        Assert.Equal(3, await rotated.Get<PiiKeyRotation>().RotateAsync(batchSize: 10, CancellationToken.None));
+
+        var read = rotated.Get<CreditDesk.Infrastructure.Banks.BankPartners>();
+        Assert.Equal("Inés Marín, +34 600 111 222", (await read.FindAsync(bank.Id, CancellationToken.None))!.Contact);
+        Assert.Equal(second.Secret, (await read.FindSignerAsync(second.KeyId, CancellationToken.None))!.Secret);
+        Assert.Equal(first.Secret, (await read.FindSignerAsync(first.KeyId, CancellationToken.None))!.Secret);
+        Assert.Equal(["k2", "k2", "k2"], await database.ListAsync(
+            "SELECT pii_key_id FROM banks UNION ALL SELECT pii_key_id FROM bank_keys", r => r.GetString(0)));
+    }
+
     /// <summary>The whole database as <c>pg_dump</c> writes it (data as COPY text, bytea as hex).</summary>
     private async Task<string> PgDumpAsync()
     {
