@@ -145,6 +145,13 @@ public static class Extensions
                 .WithIdentity(IdempotencySweepJob.TriggerKey)
                 .StartNow()
                 .WithSimpleSchedule(schedule => schedule.WithInterval(settings.IdempotencySweepInterval).RepeatForever()));
+            // The outgoing events' log is swept as often (housekeeping, not latency).
+            quartz.AddJob<WebhookLogSweepJob>(job => job.WithIdentity(WebhookLogSweepJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(WebhookLogSweepJob.Key)
+                .WithIdentity(WebhookLogSweepJob.TriggerKey)
+                .StartNow()
+                .WithSimpleSchedule(schedule => schedule.WithInterval(settings.IdempotencySweepInterval).RepeatForever()));
         });
         services.AddHostedService<ProcessingStarter>();
     }

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CreditDesk.Infrastructure.Webhooks.Outgoing;
 using CreditDesk.Tests.Chaos;
 using CreditDesk.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CreditDesk.Tests.Api;
 
@@ -71,6 +73,40 @@ public sealed class OutgoingWebhooksTests(OutgoingWebhooksFixture api) : IClassF
         var output = (await node.StandardOutput.ReadToEndAsync()).Trim();
         await node.WaitForExitAsync();
         return output;
+    }
+
+    [Fact]
+    public async Task Events_past_the_retention_whose_deliveries_are_finished_are_swept_with_their_log_and_the_rest_stay()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (endpoint, _) = await RegisterAsync(receiver, ["application.submitted"]);
+        try
+        {
+            var (done, waiting, resent) = (await SubmitAsync(), await SubmitAsync(), await SubmitAsync());
+            await ChaosData.WaitUntilAsync(async () => await api.Database.ScalarAsync<long>(
+                $"SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = '{endpoint}' AND state = 'delivered'") == 3, TimeSpan.FromSeconds(10), "three deliveries");
+            var old = $"now() - interval '31 days'";
+            await api.Database.ExecuteAsync($"""
+                UPDATE webhook_messages SET occurred_at = {old} WHERE application_id IN ('{done}', '{waiting}', '{resent}');
+                UPDATE webhook_deliveries SET retry_from = {old} WHERE application_id IN ('{done}', '{waiting}');
+                UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = now() + interval '1 hour' WHERE application_id = '{waiting}';
+                """);
+
+            var swept = await api.App.Services.GetRequiredService<WebhookEndpoints>().SweepLogAsync(CancellationToken.None);
+
+            Assert.Equal(1, swept);
+            Assert.Equal(0L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM webhook_messages WHERE application_id = '{done}'"));
+            Assert.Equal(0L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM webhook_deliveries WHERE application_id = '{done}'"));
+            Assert.Equal(2L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM webhook_messages WHERE application_id IN ('{waiting}', '{resent}')"));
+            Assert.Equal(0L, await api.Database.ScalarAsync<long>(
+                "SELECT count(*) FROM webhook_attempts a WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = a.delivery_id)"));
+            Assert.Equal(1L, await api.Database.ScalarAsync<long>(
+                $"SELECT count(*) FROM qrtz_triggers WHERE trigger_name = '{WebhookLogSweepJob.TriggerKey.Name}'"));
+        }
+        finally
+        {
+            await DeleteAsync(endpoint);
+        }
     }
 
     [Fact]

@@ -18,6 +18,8 @@ public sealed class OutgoingWebhookOptions
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(3);
     /// <summary>How long the secret before a rotation still signs (both signatures are sent meanwhile).</summary>
     public TimeSpan RotationOverlap { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>Events whose deliveries are all finished are deleted, with their log, this long after they happened (or were last sent by hand).</summary>
+    public TimeSpan LogRetention { get; set; } = TimeSpan.FromDays(30);
     /// <summary>How often a node looks for due deliveries when nothing woke it (retries, other nodes' work).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>Deliveries in flight on this node at most, over all endpoints.</summary>

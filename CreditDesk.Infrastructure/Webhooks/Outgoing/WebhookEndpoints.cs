@@ -212,7 +212,11 @@ public sealed class WebhookEndpoints(
     public async Task<RedeliveryOutcome> RedeliverAsync(Guid endpointId, long deliveryId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            WITH target AS (SELECT id, claimed_until > now() AS in_flight FROM webhook_deliveries WHERE id = @delivery AND endpoint_id = @endpoint FOR UPDATE),
+            WITH target AS (
+                SELECT d.id, d.claimed_until > now() AS in_flight
+                  FROM webhook_deliveries d JOIN webhook_messages m ON m.id = d.message_id
+                 WHERE d.id = @delivery AND d.endpoint_id = @endpoint
+                   FOR UPDATE OF d FOR KEY SHARE OF m),
             queued AS (
                 UPDATE webhook_deliveries d SET state = 'pending', next_attempt_at = now(), retry_from = now(), manual = true,
                        claimed_by = NULL, claimed_until = NULL
@@ -225,6 +229,38 @@ public sealed class WebhookEndpoints(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return reader.GetInt64(0) == 0 ? RedeliveryOutcome.NotFound : reader.GetInt64(1) == 1 ? RedeliveryOutcome.Queued : RedeliveryOutcome.InFlight;
+    }
+
+    /// <summary>The log is swept by <see cref="WebhookLogSweepJob"/> in batches of this many events.</summary>
+    public const int SweepBatch = 2_000;
+
+    /// <summary>
+    /// Deletes events (with their deliveries and attempts) older than the retention whose deliveries are all finished and
+    /// were not sent again by hand within it; returns how many. A re-delivery holds its event (KEY SHARE), so the sweep
+    /// skips an event being re-sent, and a re-delivery waits for a sweep already deleting it (then finds nothing).
+    /// </summary>
+    public async Task<long> SweepLogAsync(CancellationToken cancellationToken)
+    {
+        long swept = 0;
+        var cutoff = clock.GetUtcNow() - options.Value.LogRetention;
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand("""
+                DELETE FROM webhook_messages WHERE id IN (
+                    SELECT m.id FROM webhook_messages m
+                     WHERE m.occurred_at < @cutoff
+                       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = m.id AND (d.state = 'pending' OR d.retry_from >= @cutoff))
+                     ORDER BY m.id LIMIT @batch FOR UPDATE SKIP LOCKED)
+                """);
+            command.Parameters.AddWithValue("cutoff", cutoff);
+            command.Parameters.AddWithValue("batch", SweepBatch);
+            var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            swept += deleted;
+            if (deleted < SweepBatch)
+            {
+                return swept;
+            }
+        }
     }
 
     private static WebhookEndpoint Read(NpgsqlDataReader reader) => new(
