@@ -17,8 +17,6 @@ namespace CreditDesk.Tests.Api;
 /// </summary>
 public sealed class BankPartnersTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private const string Confirmation = "api/v1/webhooks/bank-confirmation";
-
     [Fact]
     public async Task An_admin_registers_a_bank_whose_first_key_is_shown_once_and_whose_contact_and_secret_are_stored_encrypted()
     {
@@ -301,23 +299,8 @@ public sealed class BankPartnersTests(ApiFixture api) : IClassFixture<ApiFixture
     }
 
     private static byte[] Event(Guid applicationId, string type = "disbursement.completed", string? eventId = null) =>
-        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["event_id"] = eventId ?? $"evt-{Guid.NewGuid():N}",
-            ["event_type"] = type,
-            ["application_id"] = applicationId,
-            ["provider_reference"] = "ref-bank",
-            ["amount"] = "5000000.00",
-            ["currency"] = "COP",
-            ["occurred_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-        });
+        TestBanks.Event(applicationId, type, eventId, reference: "ref-bank");
 
-    private async Task<HttpResponseMessage> SendAsync(byte[] body, string keyId, string secret)
-    {
-        using var client = api.Client();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Confirmation) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(keyId, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(byte[] body, string keyId, string secret) =>
+        TestBanks.SendAsync(api.App.BaseAddress, body, WebhookSignature.Sign(keyId, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
 }

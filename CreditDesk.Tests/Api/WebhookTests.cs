@@ -169,31 +169,11 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
 
     private static byte[] Event(Guid applicationId, string type = BankEvent.DisbursementCompleted, string? eventId = null,
         string amount = "5000000.00", string currency = "COP", string reference = "ref-123") =>
-        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["event_id"] = eventId ?? $"evt-{Guid.NewGuid():N}",
-            ["event_type"] = type,
-            ["application_id"] = applicationId,
-            ["provider_reference"] = reference,
-            ["amount"] = amount,
-            ["currency"] = currency,
-            ["occurred_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-        });
+        TestBanks.Event(applicationId, type, eventId, amount, currency, reference);
 
-    private Task<HttpResponseMessage> SendAsync(byte[] body) =>
-        SendAsync(body, TestBanks.Sign(body));
+    private Task<HttpResponseMessage> SendAsync(byte[] body) => SendAsync(body, TestBanks.Sign(body));
 
-    private async Task<HttpResponseMessage> SendAsync(byte[] body, string? header)
-    {
-        using var client = api.Client();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        if (header is not null)
-        {
-            request.Headers.TryAddWithoutValidation(WebhookSignature.Header, header);
-        }
-        return await client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(byte[] body, string? header) => TestBanks.SendAsync(api.App.BaseAddress, body, header);
 }
 
 public sealed class WebhookSignatureTests

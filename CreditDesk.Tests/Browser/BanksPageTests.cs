@@ -109,22 +109,9 @@ public sealed class BanksPageTests(BrowserFixture fixture) : IClassFixture<Brows
         return id;
     }
 
-    private async Task<HttpResponseMessage> ConfirmAsync(Guid application, string keyId, string secret, string type)
+    private Task<HttpResponseMessage> ConfirmAsync(Guid application, string keyId, string secret, string type)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["event_id"] = $"evt-{Guid.NewGuid():N}",
-            ["event_type"] = type,
-            ["application_id"] = application,
-            ["provider_reference"] = "meseta-1",
-            ["amount"] = "9000.00",
-            ["currency"] = "EUR",
-            ["occurred_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-        });
-        using var client = new HttpClient { BaseAddress = fixture.App.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/webhooks/bank-confirmation") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(keyId, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
-        return await client.SendAsync(request);
+        var body = TestBanks.Event(application, type, amount: "9000.00", currency: "EUR", reference: "meseta-1");
+        return TestBanks.SendAsync(fixture.App.BaseAddress, body, WebhookSignature.Sign(keyId, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
     }
 }
