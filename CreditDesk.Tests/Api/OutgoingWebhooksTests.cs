@@ -56,6 +56,14 @@ public sealed class OutgoingWebhooksTests(OutgoingWebhooksFixture api) : IClassF
         return (await ApiFixture.JsonAsync(created)).GetProperty("id").GetGuid();
     }
 
+    /// <summary>
+    /// The receiver has a request before the dispatcher has written its outcome (the attempt and the delivery's state, in
+    /// one statement): wait until the endpoint's log holds this many attempts before reading it.
+    /// </summary>
+    private Task UntilLoggedAsync(Guid endpoint, int attempts) =>
+        ChaosData.WaitUntilAsync(async () => await api.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM webhook_attempts WHERE endpoint_id = '{endpoint}'") >= attempts, TimeSpan.FromSeconds(5), $"{attempts} attempts logged");
+
     /// <summary>Runs the Standard Webhooks reference library (npm standardwebhooks) on one received request.</summary>
     private static async Task<string> VerifyWithReferenceLibraryAsync(string secret, ReceivedWebhook hook)
     {
@@ -167,6 +175,7 @@ public sealed class OutgoingWebhooksTests(OutgoingWebhooksFixture api) : IClassF
 
             var attempts = received.Where(h => h.ApplicationId == application).ToList();
             Assert.Equal(3, attempts.Count);
+            await UntilLoggedAsync(endpoint, 3);
             Assert.Single(attempts.Select(h => h.Id).Distinct());
             Assert.Equal(0, receiver.Overlaps);
 
@@ -238,6 +247,7 @@ public sealed class OutgoingWebhooksTests(OutgoingWebhooksFixture api) : IClassF
             var application = await SubmitAsync();
             var first = (await receiver.WaitForAsync(r => r.Any(h => h.ApplicationId == application), TimeSpan.FromSeconds(5), "the first delivery"))
                 .Single(h => h.ApplicationId == application);
+            await UntilLoggedAsync(endpoint, 1);
             using var admin = api.Client(ApiFixture.AdminKey);
             var delivery = (await admin.GetFromJsonAsync<JsonElement>($"api/v1/webhook-endpoints/{endpoint}/deliveries?state=delivered")).EnumerateArray().Single();
             var id = delivery.GetProperty("id").GetInt64();
@@ -247,6 +257,7 @@ public sealed class OutgoingWebhooksTests(OutgoingWebhooksFixture api) : IClassF
             Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
             var both = await receiver.WaitForAsync(r => r.Count(h => h.ApplicationId == application) == 2, TimeSpan.FromSeconds(5), "the re-delivery");
             Assert.All(both.Where(h => h.ApplicationId == application), h => Assert.Equal(first.Id, h.Id));
+            await UntilLoggedAsync(endpoint, 2);
             var attempts = await admin.GetFromJsonAsync<JsonElement>($"api/v1/webhook-endpoints/{endpoint}/deliveries/{id}/attempts");
             Assert.Equal([false, true], attempts.EnumerateArray().Select(a => a.GetProperty("manual").GetBoolean()));
             using var unknown = await admin.PostAsync($"api/v1/webhook-endpoints/{endpoint}/deliveries/{id + 100000}/redeliver", null);
