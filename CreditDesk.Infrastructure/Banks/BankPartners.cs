@@ -17,15 +17,19 @@ public sealed class BankOptions
 
 public sealed record BankKey(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
 {
-    public bool WorksAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is not { } expires || expires > now);
+    public bool WorksAt(DateTimeOffset now) => Works(ExpiresAt, RevokedAt, now);
+
+    /// <summary>A key works until revoked, or until it expires (a rotation gave the bank a newer one).</summary>
+    public static bool Works(DateTimeOffset? expiresAt, DateTimeOffset? revokedAt, DateTimeOffset now) =>
+        revokedAt is null && (expiresAt is not { } expires || expires > now);
 }
 
 public sealed record Bank(Guid Id, string Name, string Country, string? Contact, bool Active, DateTimeOffset CreatedAt, IReadOnlyList<BankKey> Keys);
 
 /// <summary>A key as the webhook needs it: whose it is, its secret in clear, and whether it works.</summary>
-public sealed record BankSigner(Guid BankId, string BankName, bool BankActive, string Secret, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
+public sealed record BankSigner(Guid BankId, bool BankActive, string Secret, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
 {
-    public bool WorksAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is not { } expires || expires > now);
+    public bool WorksAt(DateTimeOffset now) => BankKey.Works(ExpiresAt, RevokedAt, now);
 }
 
 /// <summary>A key in clear: the only time its secret is ever shown.</summary>
@@ -117,7 +121,23 @@ public sealed class BankPartners(NpgsqlDataSource dataSource, PiiCipher cipher, 
         {
             return;
         }
-        await InsertAsync(name, CountryRegistry.Get(country).Code, contact, "seed", new NewBankKey(keyId, secret), cancellationToken);
+        var code = CountryRegistry.Get(country).Code;
+        var key = new NewBankKey(keyId, secret);
+        await using var existing = dataSource.CreateCommand("SELECT id FROM banks WHERE country = @country AND lower(name) = lower(@name)");
+        existing.Parameters.AddWithValue("country", code);
+        existing.Parameters.AddWithValue("name", name);
+        if (await existing.ExecuteScalarAsync(cancellationToken) is Guid bankId)
+        {
+            // The bank is there with other keys (its configured key changed): it gets this one too.
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await InsertKeyAsync(connection, transaction, bankId, key, clock.GetUtcNow(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await InsertAsync(name, code, contact, "seed", key, cancellationToken);
+        }
         signers.Current.Remove(keyId);
     }
 
@@ -196,7 +216,7 @@ public sealed class BankPartners(NpgsqlDataSource dataSource, PiiCipher cipher, 
             return cached;
         }
         await using var command = dataSource.CreateCommand("""
-            SELECT b.id, b.name, b.active, k.pii_key_id, k.secret_cipher, k.expires_at, k.revoked_at
+            SELECT b.id, b.active, k.pii_key_id, k.secret_cipher, k.expires_at, k.revoked_at
               FROM bank_keys k JOIN banks b ON b.id = k.bank_id
              WHERE k.key_id = @key
             """);
@@ -206,8 +226,8 @@ public sealed class BankPartners(NpgsqlDataSource dataSource, PiiCipher cipher, 
         {
             if (await reader.ReadAsync(cancellationToken))
             {
-                signer = new BankSigner(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2),
-                    cipher.Decrypt(reader.GetString(3), reader.GetFieldValue<byte[]>(4)), NullableTime(reader, 5), NullableTime(reader, 6));
+                signer = new BankSigner(reader.GetGuid(0), reader.GetBoolean(1),
+                    cipher.Decrypt(reader.GetString(2), reader.GetFieldValue<byte[]>(3)), NullableTime(reader, 4), NullableTime(reader, 5));
             }
         }
         RevocableCache.Remember(current, keyId, signer, signer is null ? UnknownFor : KnownFor);
@@ -298,8 +318,8 @@ public sealed class BankPartners(NpgsqlDataSource dataSource, PiiCipher cipher, 
         await using var adopt = new NpgsqlCommand("""
             UPDATE credit_applications a SET bank_id = b.id
               FROM banks b
-             WHERE b.id = @bank AND b.active AND a.country = b.country AND a.status = 'APPROVED' AND a.bank_id IS NULL
-               AND b.id = (SELECT id FROM banks WHERE country = b.country AND active ORDER BY created_at, id LIMIT 1)
+             WHERE b.id = @bank AND a.country = b.country AND a.status = 'APPROVED' AND a.bank_id IS NULL
+               AND b.id = (SELECT creditdesk_first_active_bank(country) FROM banks WHERE id = @bank)
             """, connection, transaction);
         adopt.Parameters.AddWithValue("bank", bankId);
         await adopt.ExecuteNonQueryAsync(cancellationToken);

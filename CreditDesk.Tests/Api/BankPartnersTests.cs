@@ -255,6 +255,18 @@ public sealed class BankPartnersTests(ApiFixture api) : IClassFixture<ApiFixture
         }
     }
 
+    [Fact]
+    public async Task A_seeded_bank_whose_configured_key_changed_gets_the_new_key_beside_its_old_one()
+    {
+        var banks = api.App.Services.GetRequiredService<CreditDesk.Infrastructure.Banks.BankPartners>();
+        var bank = await BankOfKeyAsync(TestBanks.KeyId("MX"));
+
+        await banks.EnsureAsync("test bank mx", "MX", null, "bk_test_mx_next", "bksec_test_mx_next", CancellationToken.None);
+
+        Assert.Equal(bank, await BankOfKeyAsync("bk_test_mx_next"));
+        Assert.Equal(1L, await api.Database.ScalarAsync<long>("SELECT count(*) FROM banks WHERE country = 'MX'"));
+    }
+
     private async Task<(Guid Id, string KeyId, string Secret)> RegisterAsync(string name, string country)
     {
         using var admin = api.Client(AdminKey);

@@ -108,11 +108,15 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                 """);
 
             // An application entering APPROVED without a bank is given its country's first active bank, in the same
-            // statement, whoever approves it (the rules, a person, a four-eyes confirmation, an operator's SQL).
+            // statement, whoever approves it (the rules, a person, a four-eyes confirmation, an operator's SQL). The
+            // choice is one function, which BankPartners also uses when a bank arrives after the approval.
             migrationBuilder.Sql("""
+                CREATE FUNCTION creditdesk_first_active_bank(of_country char(2)) RETURNS uuid LANGUAGE sql STABLE AS $$
+                    SELECT id FROM banks WHERE country = of_country AND active ORDER BY created_at, id LIMIT 1
+                $$;
                 CREATE FUNCTION creditdesk_assign_bank() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    NEW.bank_id := (SELECT id FROM banks WHERE country = NEW.country AND active ORDER BY created_at, id LIMIT 1);
+                    NEW.bank_id := creditdesk_first_active_bank(NEW.country);
                     RETURN NEW;
                 END $$;
                 CREATE TRIGGER credit_applications_assign_bank BEFORE INSERT OR UPDATE OF status ON credit_applications FOR EACH ROW
@@ -143,6 +147,7 @@ namespace CreditDesk.Infrastructure.Persistence.Migrations
                 DROP FUNCTION IF EXISTS creditdesk_notify_bank_access();
                 DROP TRIGGER IF EXISTS credit_applications_assign_bank ON credit_applications;
                 DROP FUNCTION IF EXISTS creditdesk_assign_bank();
+                DROP FUNCTION IF EXISTS creditdesk_first_active_bank(char(2));
                 ALTER TABLE credit_applications DROP CONSTRAINT IF EXISTS fk_credit_applications_bank;
                 CREATE UNIQUE INDEX ux_webhook_events_event_id ON webhook_events (event_id);
                 """);
