@@ -21,7 +21,7 @@ public sealed class GeneratedClientTests(ApiFixture api) : IClassFixture<ApiFixt
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var application = await client.ApplicationsGET2Async(id);
+            var application = await client.GetApplicationAsync(id);
             if (application.Status is not ("PENDING" or "VALIDATING"))
             {
                 return application;
@@ -58,7 +58,7 @@ public sealed class GeneratedClientTests(ApiFixture api) : IClassFixture<ApiFixt
         var applicant = ClientFor(ApiFixture.ApplicantKey);
         var admin = ClientFor(ApiFixture.AdminKey);
 
-        var created = await applicant.ApplicationsPOSTAsync(new NewApplicationRequest
+        var created = await applicant.SubmitApplicationAsync(new NewApplicationRequest
         {
             Country = "CO",
             Full_name = "Valentina Ríos",
@@ -70,7 +70,7 @@ public sealed class GeneratedClientTests(ApiFixture api) : IClassFixture<ApiFixt
         Assert.Equal("CO", created.Country);
         Assert.Equal("5000000.00", created.Amount);
 
-        var listed = await applicant.ApplicationsGETAsync("CO", null, "10", null, null, null);
+        var listed = await applicant.ListApplicationsAsync("CO", null, "10", null, null, null);
         Assert.Contains(listed.Items, item => item.Id == created.Id);
 
         var decided = await UntilDecidedAsync(admin, created.Id);
@@ -80,12 +80,12 @@ public sealed class GeneratedClientTests(ApiFixture api) : IClassFixture<ApiFixt
             await api.Database.ExecuteAsync($"UPDATE credit_applications SET status = 'UNDER_REVIEW' WHERE id = '{created.Id}'");
         }
         var target = decided.Status == "APPROVED" ? "CANCELLED" : "APPROVED";
-        var moved = await admin.StatusAsync(created.Id, new StatusChangeRequest { Status = target, Reason = "Checked with the generated client" });
+        var moved = await admin.ChangeApplicationStatusAsync(created.Id, new StatusChangeRequest { Status = target, Reason = "Checked with the generated client" });
         Assert.Equal(target, moved.Status);
-        Assert.Equal(target, (await admin.ApplicationsGET2Async(created.Id)).Status);
+        Assert.Equal(target, (await admin.GetApplicationAsync(created.Id)).Status);
 
         var refused = await Assert.ThrowsAsync<ApiException<ProblemDetails>>(
-            () => applicant.StatusAsync(created.Id, new StatusChangeRequest { Status = "APPROVED", Reason = "I approve myself" }));
+            () => applicant.ChangeApplicationStatusAsync(created.Id, new StatusChangeRequest { Status = "APPROVED", Reason = "I approve myself" }));
         Assert.Equal(403, refused.StatusCode);
     }
 }

@@ -47,6 +47,22 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
     }
 
     [Fact]
+    public async Task Every_operation_has_its_own_operation_id_a_generated_client_names_its_method_after()
+    {
+        using var anonymous = api.Client();
+        var document = await ApiFixture.JsonAsync(await anonymous.GetAsync("openapi/v1.json"));
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (
+                Name: $"{operation.Name.ToUpperInvariant()} {path.Name}",
+                Id: operation.Value.TryGetProperty("operationId", out var id) ? id.GetString() : null)))
+            .ToList();
+
+        Assert.Empty(operations.Where(operation => string.IsNullOrEmpty(operation.Id)).Select(operation => operation.Name));
+        Assert.Empty(operations.GroupBy(operation => operation.Id).Where(same => same.Count() > 1).Select(same => same.Key));
+        Assert.All(operations, operation => Assert.Matches("^[A-Z][A-Za-z]+$", operation.Id));
+    }
+
+    [Fact]
     public async Task The_document_says_which_operations_take_an_API_key_which_the_banks_signature_and_which_nothing()
     {
         using var anonymous = api.Client();

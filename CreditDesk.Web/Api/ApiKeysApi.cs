@@ -19,9 +19,10 @@ public static class ApiKeysApi
     {
         var group = endpoints.MapGroup("/api/v1/api-keys").RequireAuthorization(Policies.Admin).WithTags("API keys")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        group.MapGet("", ListAsync);
-        group.MapPost("", CreateAsync).ValidatedBody<ApiKeyRequest>().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
-        group.MapDelete("{id:guid}", RevokeAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("", ListAsync).WithName("ListApiKeys");
+        group.MapPost("", CreateAsync).ValidatedBody<ApiKeyRequest>().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit))
+            .WithName("CreateApiKey");
+        group.MapDelete("{id:guid}", RevokeAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("RevokeApiKey");
         return group;
     }
 

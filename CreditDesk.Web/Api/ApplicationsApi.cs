@@ -28,14 +28,14 @@ public static partial class ApplicationsApi
             .Produces<ApplicationResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        group.MapGet("", ListAsync).Validated<ApplicationListQuery>();
-        group.MapGet("{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("{id:guid}/audit", AuditAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("{id:guid}/schedule", ScheduleAsync).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithName("SubmitApplication");
+        group.MapGet("", ListAsync).Validated<ApplicationListQuery>().WithName("ListApplications");
+        group.MapGet("{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetApplication");
+        group.MapGet("{id:guid}/audit", AuditAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetApplicationAudit");
+        group.MapGet("{id:guid}/schedule", ScheduleAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetRepaymentSchedule");
         group.MapPatch("{id:guid}/status", ChangeStatusAsync).ValidatedBody<StatusChangeRequest>()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(StatusBodyLimit))
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("ChangeApplicationStatus");
         return group;
     }
 

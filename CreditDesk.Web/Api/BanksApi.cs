@@ -36,18 +36,20 @@ public static class BanksApi
     {
         var group = endpoints.MapGroup("/api/v1/banks").RequireAuthorization(Policies.Admin).WithTags("Banks")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        group.MapGet("", ListAsync);
-        group.MapPost("", CreateAsync).ValidatedBody<BankRequest>().WithMetadata(new RequestSizeLimitAttribute(BodyLimit));
-        group.MapGet("{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("{id:guid}/deactivate", DeactivateAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("{id:guid}/activate", ActivateAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("{id:guid}/rotate-key", RotateAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("{id:guid}/keys/{keyId}/revoke", RevokeAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("", ListAsync).WithName("ListBanks");
+        group.MapPost("", CreateAsync).ValidatedBody<BankRequest>().WithMetadata(new RequestSizeLimitAttribute(BodyLimit))
+            .WithName("RegisterBank");
+        group.MapGet("{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetBank");
+        group.MapPost("{id:guid}/deactivate", DeactivateAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("DeactivateBank");
+        group.MapPost("{id:guid}/activate", ActivateAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("ActivateBank");
+        group.MapPost("{id:guid}/rotate-key", RotateAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("RotateBankKey");
+        group.MapPost("{id:guid}/keys/{keyId}/revoke", RevokeAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("RevokeBankKey");
 
         endpoints.MapPut("/api/v1/applications/{id:guid}/bank", AssignAsync).RequireAuthorization(Policies.Admin).WithTags("Banks")
             .ValidatedBody<BankAssignmentRequest>().WithMetadata(new RequestSizeLimitAttribute(BodyLimit))
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("GiveApplicationToBank");
         return group;
     }
 

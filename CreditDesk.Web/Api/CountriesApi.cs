@@ -15,5 +15,5 @@ public static class CountriesApi
                 p.Code, p.Name, p.Currency, p.DocumentName, p.DocumentHint, p.DocumentPlaceholder, p.BureauName,
                 ApplicationFormRules.MinimumTermMonths, ApplicationFormRules.MaximumTermMonths, ApplicationFormRules.DefaultTermMonths)).ToList()))
             .AllowAnonymous()
-            .WithTags("Countries");
+            .WithTags("Countries").WithName("ListCountries");
 }

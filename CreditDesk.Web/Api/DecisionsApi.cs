@@ -22,18 +22,19 @@ public static class DecisionsApi
         var application = endpoints.MapGroup("/api/v1/applications/{id:guid}").WithTags("Decisions")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
-        application.MapGet("decision", DecisionAsync).RequireAuthorization(Policies.Staff);
-        application.MapGet("review-requests", ReviewRequestsAsync).RequireAuthorization(Policies.AnyRole);
+        application.MapGet("decision", DecisionAsync).RequireAuthorization(Policies.Staff).WithName("GetDecisionRecord");
+        application.MapGet("review-requests", ReviewRequestsAsync).RequireAuthorization(Policies.AnyRole).WithName("ListReviewRequests");
         application.MapPost("review-requests", RequestReviewAsync).RequireAuthorization(Policies.Submit).ValidatedBody<ReviewRequestBody>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict).WithName("RequestReview");
         application.MapPost("review-requests/{requestId:guid}/outcome", OutcomeAsync).RequireAuthorization(Policies.Staff).ValidatedBody<ReviewOutcomeBody>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict).WithName("RecordReviewOutcome");
 
         var products = endpoints.MapGroup("/api/v1/countries/{code}/products").WithTags("Loan products")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
-        products.MapGet("", ProductsAsync).RequireAuthorization(Policies.Staff);
-        products.MapPost("", CreateProductAsync).RequireAuthorization(Policies.Admin).ValidatedBody<ProductBody>().ProducesProblem(StatusCodes.Status409Conflict);
+        products.MapGet("", ProductsAsync).RequireAuthorization(Policies.Staff).WithName("ListLoanProducts");
+        products.MapPost("", CreateProductAsync).RequireAuthorization(Policies.Admin).ValidatedBody<ProductBody>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("CreateLoanProductVersion");
     }
 
     /// <summary>Every decision on the application, the latest last, each with its record and the notices the applicant was shown.</summary>

@@ -25,13 +25,15 @@ public static class DocumentsApi
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(UploadRequestLimit))
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapGet("documents", ListAsync);
-        group.MapGet("documents/{documentId:guid}/content", DownloadAsync).Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
-        group.MapPost("documents/{documentId:guid}/verify", VerifyAsync).RequireAuthorization(Policies.Staff);
-        group.MapGet("document-requests", RequestsAsync);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithName("UploadDocument");
+        group.MapGet("documents", ListAsync).WithName("ListDocuments");
+        group.MapGet("documents/{documentId:guid}/content", DownloadAsync).Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .WithName("DownloadDocument");
+        group.MapPost("documents/{documentId:guid}/verify", VerifyAsync).RequireAuthorization(Policies.Staff).WithName("VerifyDocument");
+        group.MapGet("document-requests", RequestsAsync).WithName("ListDocumentRequests");
         group.MapPost("document-requests", RequestAsync).RequireAuthorization(Policies.Staff).ValidatedBody<DocumentRequestBody>()
-            .WithMetadata(new RequestSizeLimitAttribute(16 * 1024));
+            .WithMetadata(new RequestSizeLimitAttribute(16 * 1024)).WithName("RequestDocument");
         return group;
     }
 

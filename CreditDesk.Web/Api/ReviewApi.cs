@@ -18,15 +18,20 @@ public static class ReviewApi
         var group = endpoints.MapGroup("/api/v1/applications/{id:guid}").RequireAuthorization(Policies.Staff).WithTags("Review")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
-        group.MapPost("assignment", AssignAsync).ValidatedBody<AssignmentRequest>().ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("assignment", ReleaseAsync).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("notes", NotesAsync);
-        group.MapPost("notes", AddNoteAsync).ValidatedBody<NoteRequest>();
-        group.MapPatch("notes/{noteId:guid}", EditNoteAsync).ValidatedBody<NoteRequest>().ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("proposals", ProposalsAsync);
-        group.MapPost("proposals", ProposeAsync).ValidatedBody<StatusChangeRequest>().ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("proposals/{proposalId:guid}/confirm", ConfirmAsync).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("proposals/{proposalId:guid}/decline", DeclineAsync).ValidatedBody<DeclineRequest>().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("assignment", AssignAsync).ValidatedBody<AssignmentRequest>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("AssignApplication");
+        group.MapDelete("assignment", ReleaseAsync).ProducesProblem(StatusCodes.Status409Conflict).WithName("ReleaseApplication");
+        group.MapGet("notes", NotesAsync).WithName("ListNotes");
+        group.MapPost("notes", AddNoteAsync).ValidatedBody<NoteRequest>().WithName("AddNote");
+        group.MapPatch("notes/{noteId:guid}", EditNoteAsync).ValidatedBody<NoteRequest>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("EditNote");
+        group.MapGet("proposals", ProposalsAsync).WithName("ListProposals");
+        group.MapPost("proposals", ProposeAsync).ValidatedBody<StatusChangeRequest>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("ProposeStatusChange");
+        group.MapPost("proposals/{proposalId:guid}/confirm", ConfirmAsync).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("ConfirmProposal");
+        group.MapPost("proposals/{proposalId:guid}/decline", DeclineAsync).ValidatedBody<DeclineRequest>().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("DeclineProposal");
         return group;
     }
 

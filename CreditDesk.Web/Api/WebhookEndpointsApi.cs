@@ -42,17 +42,20 @@ public static class WebhookEndpointsApi
     {
         var group = endpoints.MapGroup("/api/v1/webhook-endpoints").RequireAuthorization(Policies.Admin).WithTags("Webhook endpoints")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        group.MapGet("", ListAsync);
-        group.MapPost("", CreateAsync).ValidatedBody<WebhookEndpointRequest>().WithMetadata(new RequestSizeLimitAttribute(BodyLimit));
-        group.MapGet("{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("{id:guid}/disable", DisableAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("{id:guid}/enable", EnableAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("{id:guid}/rotate-secret", RotateAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("{id:guid}", DeleteAsync).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("{id:guid}/deliveries", DeliveriesAsync).Validated<DeliveryLogQuery>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("{id:guid}/deliveries/{deliveryId:long}/attempts", AttemptsAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("", ListAsync).WithName("ListWebhookEndpoints");
+        group.MapPost("", CreateAsync).ValidatedBody<WebhookEndpointRequest>().WithMetadata(new RequestSizeLimitAttribute(BodyLimit))
+            .WithName("RegisterWebhookEndpoint");
+        group.MapGet("{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetWebhookEndpoint");
+        group.MapPost("{id:guid}/disable", DisableAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("DisableWebhookEndpoint");
+        group.MapPost("{id:guid}/enable", EnableAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("EnableWebhookEndpoint");
+        group.MapPost("{id:guid}/rotate-secret", RotateAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("RotateWebhookEndpointSecret");
+        group.MapDelete("{id:guid}", DeleteAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("DeleteWebhookEndpoint");
+        group.MapGet("{id:guid}/deliveries", DeliveriesAsync).Validated<DeliveryLogQuery>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("ListWebhookDeliveries");
+        group.MapGet("{id:guid}/deliveries/{deliveryId:long}/attempts", AttemptsAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("ListDeliveryAttempts");
         group.MapPost("{id:guid}/deliveries/{deliveryId:long}/redeliver", RedeliverAsync)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("RedeliverWebhook");
         return group;
     }
 
