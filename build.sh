@@ -243,7 +243,7 @@ validate_compose() {
 cmd_test() {
   prepare_tests
   check_model_snapshot
-  run_tests "Category!=Benchmark&Category!=ChaosSlow&Category!=Screenshots"
+  run_tests "Category!=Benchmark&Category!=ChaosSlow&Category!=Screenshots&Category!=AfterSuite" "Category=AfterSuite"
 }
 
 # The EF model and its migrations' snapshot agree: a model change without `dotnet ef migrations add` fails the build here.
@@ -332,9 +332,10 @@ print_failures() {
   ' "$1" | sed -e 's/&quot;/"/g' -e 's/&apos;/'"'"'/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
 }
 
-# run_tests FILTER: the selected tests against a throw-away PostgreSQL; ends with "N passed, N failed".
+# run_tests FILTER [AFTER]: the selected tests against a throw-away PostgreSQL, then (when given) the AFTER tests, which
+# read what the first run recorded (every API answer: the contract coverage check); ends with "N passed, N failed".
 run_tests() {
-  local filter="$1"
+  local filter="$1" after="${2:-}"
   throwaway_cluster test 25432 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   local work="$THROWAWAY_DIR" port="$THROWAWAY_PORT"
 
@@ -342,6 +343,8 @@ run_tests() {
   export CREDITDESK_TEST_PGDATA="$work/pg" CREDITDESK_PG_BIN="$PG_BIN"
   export CREDITDESK_CHROMIUM="${CREDITDESK_CHROMIUM:-/usr/bin/chromium}"
   export CREDITDESK_NGINX="${CREDITDESK_NGINX:-/usr/sbin/nginx}"
+  export CREDITDESK_OBSERVED_RESPONSES="$work/observed-responses.txt"
+  rm -f "$CREDITDESK_OBSERVED_RESPONSES"
   # Apps started by tests log warnings and errors only, so test output stays readable.
   export Serilog__MinimumLevel__Default="${Serilog__MinimumLevel__Default:-Warning}"
 
@@ -350,6 +353,11 @@ run_tests() {
   # A hung test is killed (with a dump of what it was doing) instead of holding CI until its time limit.
   dotnet test CreditDesk.sln -c "$CONFIGURATION" --no-build --nologo --filter "$filter" --blame-hang-timeout 5m \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$work/results" || status=$?
+  if [[ -n "$after" ]]; then
+    say "Running tests that check the whole run ($after)"
+    dotnet test CreditDesk.sln -c "$CONFIGURATION" --no-build --nologo --filter "$after" \
+      --logger "trx;LogFileName=after-suite.trx" --logger "console;verbosity=normal" --results-directory "$work/results" || status=$?
+  fi
 
   local passed=0 failed=0 skipped=0 total=0 trx counters
   for trx in "$work"/results/*.trx; do

@@ -93,11 +93,17 @@ public sealed class FourEyesApiTests(FourEyesApiTests.Fixture api) : IClassFixtu
         using var declineWithoutReason = await admin.PostAsJsonAsync($"api/v1/applications/{id}/proposals/{proposalId}/decline", new { reason = "" });
         using var declined = await admin.PostAsJsonAsync($"api/v1/applications/{id}/proposals/{proposalId}/decline", new { reason = "Income not verified" });
         using var confirmAfter = await admin.PostAsync($"api/v1/applications/{id}/proposals/{proposalId}/confirm", null);
+        using var declineAgain = await admin.PostAsJsonAsync($"api/v1/applications/{id}/proposals/{proposalId}/decline", new { reason = "Twice" });
+        var listed = await JsonAsync(await officer.GetAsync($"api/v1/applications/{id}/proposals"));
 
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, declineWithoutReason.StatusCode);
         Assert.Equal(HttpStatusCode.OK, declined.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, confirmAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, declineAgain.StatusCode);
+        var only = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(proposalId, only.GetProperty("id").GetGuid());
+        Assert.Equal("declined", only.GetProperty("state").GetString());
         Assert.Equal("UNDER_REVIEW", await api.Database.StatusAsync(id));
     }
 

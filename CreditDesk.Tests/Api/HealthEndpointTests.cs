@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Tests.Support;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -65,5 +66,45 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, list.StatusCode);
         Assert.NotNull(list.Headers.RetryAfter);
         Assert.Contains("database_unavailable", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_the_database_unreachable_every_operation_documenting_503_answers_it_and_the_others_answer_from_memory()
+    {
+        var closedPort = TestEnvironment.FreeTcpPort();
+        await using var app = new AppHost($"Host=127.0.0.1;Port={closedPort};Database=nothing;Username=postgres;Timeout=2");
+        app.Start();
+        using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
+        using var document = JsonDocument.Parse(await http.GetStringAsync("openapi/v1.json"));
+        var wrong = new List<string>();
+        var unavailable = 0;
+        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var method = new HttpMethod(operation.Name.ToUpperInvariant());
+                var url = System.Text.RegularExpressions.Regex.Replace(path.Name.TrimStart('/'), @"\{(\w+)\}",
+                    match => match.Groups[1].Value is "code" ? "CO" : match.Groups[1].Value is "deliveryId" ? "1" : Guid.NewGuid().ToString());
+                using var request = new HttpRequestMessage(method, url);
+                // A key or a bank signature that can only be checked against the database.
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "cdk_admin_key_that_cannot_be_checked");
+                request.Headers.Add("X-CreditDesk-Signature", $"t={DateTimeOffset.UtcNow.ToUnixTimeSeconds()},kid=bk_0123456789abcdef,v1={new string('a', 64)}");
+                if (method != HttpMethod.Get && method != HttpMethod.Delete)
+                {
+                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                }
+                using var response = await http.SendAsync(request);
+                var documents503 = operation.Value.GetProperty("responses").TryGetProperty("503", out _);
+                var status = (int)response.StatusCode;
+                if (documents503 ? status != 503 || response.Headers.RetryAfter is null : status >= 500)
+                {
+                    wrong.Add($"{method} {path.Name}: {status}{(documents503 ? ", documented 503 with Retry-After" : "")}");
+                }
+                unavailable += documents503 ? 1 : 0;
+            }
+        }
+
+        Assert.True(unavailable > 40, $"only {unavailable} operations document 503");
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
 }

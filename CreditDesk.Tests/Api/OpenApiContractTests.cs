@@ -27,7 +27,7 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
                 var method = new HttpMethod(operation.Name.ToUpperInvariant());
                 var documented = operation.Value.GetProperty("responses").EnumerateObject().Select(response => response.Name).ToHashSet();
                 var url = Parameter().Replace(path.Name.TrimStart('/'), match => Example(match.Groups[1].Value));
-                foreach (var (probe, request) in Probes(method, url))
+                foreach (var (probe, request) in Probes(method, url, IsMultipart(operation.Value)))
                 {
                     using var _ = request;
                     using var client = probe.Key is null ? api.Client() : api.Client(probe.Key);
@@ -98,6 +98,164 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("api/v1/problems")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_address_that_keeps_presenting_unknown_keys_is_answered_429_by_every_operation_that_takes_a_key()
+    {
+        await using var strict = new AppHost(api.Database.ConnectionString, new Dictionary<string, string?>
+        {
+            [$"RateLimits:{CreditDesk.Web.Security.ApiKeyFailures.Name}:PermitLimit"] = "1",
+        });
+        await strict.StartAndWaitUntilReadyAsync();
+        using var http = new HttpClient { BaseAddress = strict.BaseAddress };
+        var document = await ApiFixture.JsonAsync(await http.GetAsync("openapi/v1.json"));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "cdk_probe_key_nobody_created");
+        // The address's one permitted failure.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("api/v1/api-keys")).StatusCode);
+        var wrong = new List<string>();
+        var keyed = 0;
+        foreach (var (method, path, url, operation) in Operations(document))
+        {
+            if (!operation.TryGetProperty("security", out var security) || !security.ToString().Contains(CreditDesk.Web.Api.OpenApiContract.ApiKey, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            keyed++;
+            using var request = Probes(method, url, IsMultipart(operation)).First().Request;
+            request.Headers.Authorization = http.DefaultRequestHeaders.Authorization;
+            using var response = await http.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || response.Headers.RetryAfter is null)
+            {
+                wrong.Add($"{method} {path}: {(int)response.StatusCode}");
+            }
+            if (!operation.GetProperty("responses").TryGetProperty("429", out _))
+            {
+                wrong.Add($"{method} {path}: 429 not documented");
+            }
+        }
+
+        Assert.True(keyed > 40, $"only {keyed} operations take a key");
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public async Task A_JSON_body_over_an_operations_limit_is_answered_413_before_anything_else_is_read()
+    {
+        using var anonymous = api.Client();
+        var document = await ApiFixture.JsonAsync(await anonymous.GetAsync("openapi/v1.json"));
+        // Over every JSON limit (the largest, the bank webhook's, is 1 MiB); a document upload's limit is its file's
+        // (DocumentsApiTests sends one too large).
+        var oversized = "{\"text\":\"" + new string('a', 1024 * 1024 + 1024) + "\"}";
+        var wrong = new List<string>();
+        var limited = 0;
+        foreach (var (method, path, url, operation) in Operations(document))
+        {
+            if (!operation.GetProperty("responses").TryGetProperty("413", out _) || IsMultipart(operation))
+            {
+                continue;
+            }
+            limited++;
+            var status = 0;
+            // The first caller the operation lets in: the body is read after authorization.
+            foreach (var key in new[] { ApiFixture.AdminKey, ApiFixture.OfficerKey, ApiFixture.ApplicantKey })
+            {
+                using var client = api.Client(key);
+                using var response = await client.SendAsync(new HttpRequestMessage(method, url) { Content = new StringContent(oversized, Encoding.UTF8, "application/json") });
+                status = (int)response.StatusCode;
+                if (status is not (401 or 403))
+                {
+                    break;
+                }
+            }
+            if (status != 413)
+            {
+                wrong.Add($"{method} {path}: {status}");
+            }
+        }
+
+        Assert.True(limited >= 10, $"only {limited} operations document 413");
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    /// <summary>A body each operation's validation accepts, so the probe reaches the handler (keyed by operation id).</summary>
+    private static readonly Dictionary<string, string> ValidBodies = new()
+    {
+        ["GiveApplicationToBank"] = $$"""{"bank_id":"{{Guid.NewGuid()}}"}""",
+        ["ChangeApplicationStatus"] = """{"status":"APPROVED","reason":"Checked the payslips"}""",
+        ["ProposeStatusChange"] = """{"status":"APPROVED","reason":"Checked the payslips"}""",
+        ["AssignApplication"] = """{"assignee":"me"}""",
+        ["AddNote"] = """{"text":"Called the employer"}""",
+        ["EditNote"] = """{"text":"Called the employer twice"}""",
+        ["DeclineProposal"] = """{"reason":"The payslips do not match"}""",
+        ["RequestDocument"] = """{"kind":"payslip","message":"Your last payslip, please"}""",
+        ["RequestReview"] = """{"statement":"My income was read wrong"}""",
+        ["RecordReviewOutcome"] = """{"outcome":"upheld","explanation":"The income was read right"}""",
+        ["CreateLoanProductVersion"] = """{"effective_from":"2027-01-01","min_amount":"1000","max_amount":"50000","min_term_months":6,"max_term_months":60,"bands":[{"up_to_amount":"50000","nominal_annual_rate":"0.09"}],"opening_fee_rate":"0.01"}""",
+    };
+
+    [Fact]
+    public async Task An_operation_on_something_that_does_not_exist_answers_404_even_when_the_rest_of_the_call_is_right()
+    {
+        using var anonymous = api.Client();
+        var document = await ApiFixture.JsonAsync(await anonymous.GetAsync("openapi/v1.json"));
+        var wrong = new List<string>();
+        var probed = 0;
+        foreach (var (method, path, _, operation) in Operations(document))
+        {
+            if (!operation.GetProperty("responses").TryGetProperty("404", out _))
+            {
+                continue;
+            }
+            probed++;
+            // Ids that exist nowhere; a country code that is none of ours.
+            var url = Parameter().Replace(path.TrimStart('/'), match => match.Groups[1].Value switch
+            {
+                "code" => "ZZ",
+                "deliveryId" => "9223372036854775807",
+                "keyId" => "bk_0000000000000000",
+                _ => Guid.NewGuid().ToString(),
+            });
+            var status = 0;
+            foreach (var key in new[] { ApiFixture.AdminKey, ApiFixture.OfficerKey, ApiFixture.ApplicantKey })
+            {
+                using var client = api.Client(key);
+                using var request = new HttpRequestMessage(method, url);
+                if (IsMultipart(operation))
+                {
+                    request.Content = new MultipartFormDataContent
+                    {
+                        { new StringContent("payslip"), "kind" },
+                        { new ByteArrayContent("%PDF-1.4\n%probe\n"u8.ToArray()), "file", "payslip.pdf" },
+                    };
+                }
+                else if (ValidBodies.TryGetValue(operation.GetProperty("operationId").GetString()!, out var body))
+                {
+                    request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                }
+                using var response = await client.SendAsync(request);
+                status = (int)response.StatusCode;
+                if (status is not (401 or 403))
+                {
+                    break;
+                }
+            }
+            if (status != 404)
+            {
+                wrong.Add($"{method} {path}: {status}");
+            }
+        }
+
+        Assert.True(probed > 30, $"only {probed} operations document 404");
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    private static IEnumerable<(HttpMethod Method, string Path, string Url, JsonElement Operation)> Operations(JsonElement document) =>
+        document.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject().Select(operation => (
+            new HttpMethod(operation.Name.ToUpperInvariant()), path.Name,
+            Parameter().Replace(path.Name.TrimStart('/'), match => Example(match.Groups[1].Value)), operation.Value)));
+
+    private static bool IsMultipart(JsonElement operation) =>
+        operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content").TryGetProperty("multipart/form-data", out _);
+
     private sealed record Probe(string Name, string? Key);
 
     private static readonly Probe[] Callers =
@@ -105,7 +263,7 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
         new("no key", null), new("applicant", ApiFixture.ApplicantKey), new("officer", ApiFixture.OfficerKey), new("admin", ApiFixture.AdminKey),
     ];
 
-    private static IEnumerable<(Probe Probe, HttpRequestMessage Request)> Probes(HttpMethod method, string url)
+    private static IEnumerable<(Probe Probe, HttpRequestMessage Request)> Probes(HttpMethod method, string url, bool multipart)
     {
         var hasBody = method == HttpMethod.Post || method == HttpMethod.Patch || method == HttpMethod.Put;
         foreach (var caller in Callers)
@@ -113,16 +271,22 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
             var request = new HttpRequestMessage(method, url);
             if (hasBody)
             {
-                request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                request.Content = multipart
+                    ? new MultipartFormDataContent { { new ByteArrayContent("%PDF-1.4 probe"u8.ToArray()), "file", "probe.pdf" } }
+                    : new StringContent("{}", Encoding.UTF8, "application/json");
             }
-            yield return (caller with { Name = caller.Name + (hasBody ? ", empty JSON" : "") }, request);
+            yield return (caller with { Name = caller.Name + (hasBody ? multipart ? ", a small form" : ", empty JSON" : "") }, request);
         }
         if (hasBody)
         {
-            yield return (new Probe("admin, text/plain", ApiFixture.AdminKey),
-                new HttpRequestMessage(method, url) { Content = new StringContent("hello", Encoding.UTF8, "text/plain") });
-            yield return (new Probe("admin, malformed JSON", ApiFixture.AdminKey),
-                new HttpRequestMessage(method, url) { Content = new StringContent("{\"status\": ", Encoding.UTF8, "application/json") });
+            // Wrong bodies from every caller: some operations let only applicants in.
+            foreach (var caller in Callers.Where(caller => caller.Key is not null))
+            {
+                yield return (caller with { Name = caller.Name + ", text/plain" },
+                    new HttpRequestMessage(method, url) { Content = new StringContent("hello", Encoding.UTF8, "text/plain") });
+                yield return (caller with { Name = caller.Name + ", malformed JSON" },
+                    new HttpRequestMessage(method, url) { Content = new StringContent("{\"status\": ", Encoding.UTF8, "application/json") });
+            }
         }
     }
 
@@ -130,6 +294,7 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
     private static string Example(string name) => name switch
     {
         "code" or "country" => "CO",
+        "deliveryId" => "9223372036854775807",
         _ => Guid.NewGuid().ToString(),
     };
 

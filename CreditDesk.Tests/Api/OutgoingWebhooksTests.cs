@@ -270,6 +270,68 @@ public sealed class OutgoingWebhooksTests(OutgoingWebhooksFixture api) : IClassF
     }
 
     [Fact]
+    public async Task Re_delivery_of_a_delivery_being_attempted_right_now_is_refused_409_and_the_event_goes_out_once()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Respond = async (_, _, cancellationToken) =>
+        {
+            arrived.TrySetResult();
+            await release.Task.WaitAsync(cancellationToken);
+            return 204;
+        };
+        var (endpoint, _) = await RegisterAsync(receiver, ["application.submitted"]);
+        try
+        {
+            var application = await SubmitAsync();
+            await arrived.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            using var admin = api.Client(ApiFixture.AdminKey);
+            var id = (await admin.GetFromJsonAsync<JsonElement>($"api/v1/webhook-endpoints/{endpoint}/deliveries")).EnumerateArray().Single().GetProperty("id").GetInt64();
+
+            using var again = await admin.PostAsync($"api/v1/webhook-endpoints/{endpoint}/deliveries/{id}/redeliver", null);
+
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+            Assert.Equal("/api/v1/problems/delivery_in_flight", (await ApiFixture.JsonAsync(again)).GetProperty("type").GetString());
+            release.SetResult();
+            await UntilLoggedAsync(endpoint, 1);
+            await Task.Delay(300);
+            Assert.Single(receiver.Received, h => h.ApplicationId == application);
+        }
+        finally
+        {
+            release.TrySetResult();
+            await DeleteAsync(endpoint);
+        }
+    }
+
+    [Fact]
+    public async Task The_delivery_log_refuses_a_filter_it_does_not_know_with_422_and_an_admin_disables_an_endpoint_through_the_API()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (endpoint, _) = await RegisterAsync(receiver, ["application.submitted"]);
+        try
+        {
+            using var admin = api.Client(ApiFixture.AdminKey);
+            using var badFilter = await admin.GetAsync($"api/v1/webhook-endpoints/{endpoint}/deliveries?state=lost");
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, badFilter.StatusCode);
+            Assert.True((await ApiFixture.JsonAsync(badFilter)).GetProperty("errors").TryGetProperty("state", out _));
+
+            using var disabled = await admin.PostAsync($"api/v1/webhook-endpoints/{endpoint}/disable", null);
+
+            Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+            Assert.False((await ApiFixture.JsonAsync(disabled)).GetProperty("enabled").GetBoolean());
+            var application = await SubmitAsync();
+            await Task.Delay(800);
+            Assert.DoesNotContain(receiver.Received, h => h.ApplicationId == application);
+        }
+        finally
+        {
+            await DeleteAsync(endpoint);
+        }
+    }
+
+    [Fact]
     public async Task After_a_rotation_both_secrets_sign_until_the_overlap_ends_and_the_new_secret_is_shown_once()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -33,6 +33,7 @@ public sealed class AppHost : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ObservedResponses.StartupFilter>());
         if (configureServices is not null)
         {
             builder.ConfigureTestServices(configureServices);

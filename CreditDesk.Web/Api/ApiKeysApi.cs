@@ -17,8 +17,7 @@ public static class ApiKeysApi
 
     public static RouteGroupBuilder MapApiKeysApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/api-keys").RequireAuthorization(Policies.Admin).WithTags("API keys")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        var group = endpoints.MapGroup("/api/v1/api-keys").RequireAuthorization(Policies.Admin).WithTags("API keys");
         group.MapGet("", ListAsync).WithName("ListApiKeys");
         group.MapPost("", CreateAsync).ValidatedBody<ApiKeyRequest>().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit))
             .WithName("CreateApiKey");

@@ -20,22 +20,23 @@ public static partial class ApplicationsApi
 
     public static RouteGroupBuilder MapApplicationsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/applications").RequireAuthorization(Policies.AnyRole).WithTags("Applications")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        var group = endpoints.MapGroup("/api/v1/applications").RequireAuthorization(Policies.AnyRole).WithTags("Applications");
         group.MapPost("", CreateAsync).RequireAuthorization(Policies.Submit).RequireRateLimiting(RateLimits.Submit)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .Accepts<NewApplicationRequest>("application/json")
             .Produces<ApplicationResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithName("SubmitApplication");
-        group.MapGet("", ListAsync).Validated<ApplicationListQuery>().WithName("ListApplications");
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).WithName("SubmitApplication");
+        // An applicant asking for the review queue.
+        group.MapGet("", ListAsync).Validated<ApplicationListQuery>().ProducesProblem(StatusCodes.Status403Forbidden).WithName("ListApplications");
         group.MapGet("{id:guid}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetApplication");
         group.MapGet("{id:guid}/audit", AuditAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetApplicationAudit");
         group.MapGet("{id:guid}/schedule", ScheduleAsync).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetRepaymentSchedule");
         group.MapPatch("{id:guid}/status", ChangeStatusAsync).ValidatedBody<StatusChangeRequest>()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(StatusBodyLimit))
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("ChangeApplicationStatus");
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("ChangeApplicationStatus");
         return group;
     }
 

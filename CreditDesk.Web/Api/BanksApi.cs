@@ -34,8 +34,7 @@ public static class BanksApi
 
     public static RouteGroupBuilder MapBanksApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/banks").RequireAuthorization(Policies.Admin).WithTags("Banks")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        var group = endpoints.MapGroup("/api/v1/banks").RequireAuthorization(Policies.Admin).WithTags("Banks");
         group.MapGet("", ListAsync).WithName("ListBanks");
         group.MapPost("", CreateAsync).ValidatedBody<BankRequest>().WithMetadata(new RequestSizeLimitAttribute(BodyLimit))
             .WithName("RegisterBank");
@@ -48,7 +47,6 @@ public static class BanksApi
 
         endpoints.MapPut("/api/v1/applications/{id:guid}/bank", AssignAsync).RequireAuthorization(Policies.Admin).WithTags("Banks")
             .ValidatedBody<BankAssignmentRequest>().WithMetadata(new RequestSizeLimitAttribute(BodyLimit))
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("GiveApplicationToBank");
         return group;
     }

@@ -14,6 +14,6 @@ public static class CountriesApi
         endpoints.MapGet("/api/v1/countries", () => TypedResults.Ok(CountryRegistry.All.Select(p => new CountryResponse(
                 p.Code, p.Name, p.Currency, p.DocumentName, p.DocumentHint, p.DocumentPlaceholder, p.BureauName,
                 ApplicationFormRules.MinimumTermMonths, ApplicationFormRules.MaximumTermMonths, ApplicationFormRules.DefaultTermMonths)).ToList()))
-            .AllowAnonymous()
+            .AllowAnonymous().WithMetadata(OpenApiContract.ReadsNoDatabase.Instance)
             .WithTags("Countries").WithName("ListCountries");
 }

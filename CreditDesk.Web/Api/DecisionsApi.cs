@@ -20,7 +20,7 @@ public static class DecisionsApi
     public static void MapDecisionsApi(this IEndpointRouteBuilder endpoints)
     {
         var application = endpoints.MapGroup("/api/v1/applications/{id:guid}").WithTags("Decisions")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
         application.MapGet("decision", DecisionAsync).RequireAuthorization(Policies.Staff).WithName("GetDecisionRecord");
         application.MapGet("review-requests", ReviewRequestsAsync).RequireAuthorization(Policies.AnyRole).WithName("ListReviewRequests");
@@ -30,7 +30,7 @@ public static class DecisionsApi
             .ProducesProblem(StatusCodes.Status409Conflict).WithName("RecordReviewOutcome");
 
         var products = endpoints.MapGroup("/api/v1/countries/{code}/products").WithTags("Loan products")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
         products.MapGet("", ProductsAsync).RequireAuthorization(Policies.Staff).WithName("ListLoanProducts");
         products.MapPost("", CreateProductAsync).RequireAuthorization(Policies.Admin).ValidatedBody<ProductBody>().ProducesProblem(StatusCodes.Status409Conflict)

@@ -19,7 +19,7 @@ public static class DocumentsApi
     public static RouteGroupBuilder MapDocumentsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/applications/{id:guid}").RequireAuthorization(Policies.AnyRole).WithTags("Documents")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("documents", UploadAsync)
             // Machines send an API key; a browser's cookie write is checked by its Origin (CrossSiteWrites), as for every API write.
             .DisableAntiforgery()

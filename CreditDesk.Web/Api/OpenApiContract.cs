@@ -1,5 +1,6 @@
 using CreditDesk.Infrastructure.Webhooks;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -8,7 +9,8 @@ namespace CreditDesk.Web.Api;
 /// <summary>
 /// What the OpenAPI document adds to what the endpoints declare. Who may call what: the API-key scheme (<c>Authorization: Bearer cdk_…</c>) for every
 /// operation that needs a caller, the bank's HMAC signature for the bank webhook, nothing for the public lookups; and
-/// the 503 every operation that reads the database can answer, and the Location of every 201.
+/// the answers that follow from an endpoint's metadata rather than its handler: 401/403/429 from its authorization, 413
+/// from its body limit, 503 when it reads the database; and the Location of every 201.
 /// </summary>
 public static class OpenApiContract
 {
@@ -61,20 +63,52 @@ public static class OpenApiContract
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                 };
             }
-            // Anything that reads the database can find it away (DatabaseUnavailableHandler): said once here for every such operation.
-            if (context.Description.RelativePath?.StartsWith("api/v1/problems", StringComparison.Ordinal) != true)
+            var policies = metadata.OfType<IAuthorizeData>().Select(authorize => authorize.Policy).ToList();
+            if (scheme == ApiKey)
             {
-                operation.Responses ??= [];
-                operation.Responses.TryAdd("503", new OpenApiResponse
+                Add(operation, context, "401", "No API key, or an unknown, revoked or malformed one (problem type unauthorized).");
+                // Every role passes AnyRole; any other policy refuses some role. Handlers that refuse by the data declare 403 themselves.
+                if (policies.Exists(policy => policy != Security.Policies.AnyRole))
                 {
-                    Description = "The database cannot be reached (problem type database_unavailable); nothing was changed. Retry-After says when to try again.",
-                    Content = new Dictionary<string, OpenApiMediaType>
-                    {
-                        ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", context.Document) },
-                    },
-                });
+                    Add(operation, context, "403", "The key's role may not do this (problem type forbidden).");
+                }
+                // ApiKeyAuthenticationHandler throttles an address that keeps presenting unknown keys.
+                Add(operation, context, "429", "This address presented too many unknown API keys (problem type rate_limited); Retry-After says when to try again.");
+            }
+            if (operation.RequestBody is not null && metadata.OfType<IRequestSizeLimitMetadata>().Any())
+            {
+                Add(operation, context, "413", "The body is larger than this operation accepts (problem type payload_too_large); nothing was changed.");
+            }
+            // Anything that reads the database can find it away (DatabaseUnavailableHandler): said once here for every such operation.
+            if (!metadata.OfType<ReadsNoDatabase>().Any())
+            {
+                Add(operation, context, "503", "The database cannot be reached (problem type database_unavailable); nothing was changed. Retry-After says when to try again.");
             }
             return Task.CompletedTask;
         });
+    }
+
+    /// <summary>A problem+json answer the endpoint did not declare itself (what it declares wins).</summary>
+    private static void Add(OpenApiOperation operation, OpenApiOperationTransformerContext context, string status, string description)
+    {
+        operation.Responses ??= [];
+        operation.Responses.TryAdd(status, new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", context.Document) },
+            },
+        });
+    }
+
+    /// <summary>Endpoint metadata: answers from memory, so it never answers 503 (the problem registry, the countries).</summary>
+    public sealed class ReadsNoDatabase
+    {
+        public static readonly ReadsNoDatabase Instance = new();
+
+        private ReadsNoDatabase()
+        {
+        }
     }
 }

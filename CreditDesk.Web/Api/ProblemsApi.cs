@@ -102,7 +102,7 @@ public static class ProblemsApi
 
     public static IEndpointRouteBuilder MapProblemsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/problems").AllowAnonymous().WithTags("Problems");
+        var group = endpoints.MapGroup("/api/v1/problems").AllowAnonymous().WithMetadata(OpenApiContract.ReadsNoDatabase.Instance).WithTags("Problems");
         group.MapGet("/", () => TypedResults.Ok(All.Select(ProblemTypeResponse.From).ToList())).WithName("ListProblemTypes");
         group.MapGet("/{code}", Results<Ok<ProblemTypeResponse>, ProblemHttpResult> (string code) =>
             Find(code) is { } problem ? TypedResults.Ok(ProblemTypeResponse.From(problem)) : ApiProblems.NotFound($"Problem type '{code}'"))

@@ -16,7 +16,7 @@ public static class ReviewApi
     public static RouteGroupBuilder MapReviewApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/applications/{id:guid}").RequireAuthorization(Policies.Staff).WithTags("Review")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(BodyLimit));
         group.MapPost("assignment", AssignAsync).ValidatedBody<AssignmentRequest>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("AssignApplication");

@@ -40,8 +40,7 @@ public static class WebhookEndpointsApi
 
     public static RouteGroupBuilder MapWebhookEndpointsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/v1/webhook-endpoints").RequireAuthorization(Policies.Admin).WithTags("Webhook endpoints")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        var group = endpoints.MapGroup("/api/v1/webhook-endpoints").RequireAuthorization(Policies.Admin).WithTags("Webhook endpoints");
         group.MapGet("", ListAsync).WithName("ListWebhookEndpoints");
         group.MapPost("", CreateAsync).ValidatedBody<WebhookEndpointRequest>().WithMetadata(new RequestSizeLimitAttribute(BodyLimit))
             .WithName("RegisterWebhookEndpoint");
