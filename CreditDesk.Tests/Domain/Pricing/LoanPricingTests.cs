@@ -58,6 +58,23 @@ public sealed class LoanPricingTests
     }
 
     [Fact]
+    public void The_CET_equation_reproduces_the_Banco_Central_do_Brasils_worked_example()
+    {
+        // Banco Central do Brasil, FAQ "Custo Efetivo Total (CET)" (Resolução CMN 3.517/2007), as reproduced at
+        // https://trabalhosfeitos.com/ensaios/Custo-Efetivo-Da-Folha-De-Pagamento/689429.html: R$ 1 000,00 financed at
+        // 12 % a year (0,95 % a month) over 5 months, instalments of R$ 205,73; a R$ 50,00 registration fee and R$ 10,00
+        // of IOF paid at the start, so FC0 = R$ 940,00. The Banco Central gives CET = 43,93 % a year, 3,08 % a month.
+        var monthly = (decimal)(Math.Pow(1.12, 1d / 12) - 1);
+        var instalments = Amortisation.Schedule(1_000m, monthly * 12, 5).Select(instalment => instalment.Payment).ToList();
+
+        var rate = CostOfCredit.AnnualRate(1_000m - 50m - 10m, instalments);
+
+        Assert.Equal(205.73m, instalments[0]);
+        Assert.Equal(43.93m, Math.Round(rate * 100m, 2, MidpointRounding.AwayFromZero));
+        Assert.Equal(3.08m, Math.Round(((decimal)Math.Pow(1 + (double)rate, 1d / 12) - 1) * 100m, 2, MidpointRounding.AwayFromZero));
+    }
+
+    [Fact]
     public void A_quote_asked_again_is_the_same_answer_and_a_product_with_other_terms_is_priced_afresh()
     {
         var spain = CountryRegistry.Get("ES").Product;
