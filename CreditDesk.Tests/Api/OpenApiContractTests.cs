@@ -149,8 +149,10 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
                 continue;
             }
             limited++;
-            // The body is read after authorization.
-            var status = await FirstLetInAsync(method, url, () => new StringContent(oversized, Encoding.UTF8, "application/json"));
+            // The body is read after authorization. "Expect: 100-continue", as a careful client sends a large body: the
+            // server answers 413 from the Content-Length without taking the body (sent anyway, the server may close
+            // the connection before the client has finished writing: a broken pipe instead of the answer).
+            var status = await FirstLetInAsync(method, url, () => new StringContent(oversized, Encoding.UTF8, "application/json"), expectContinue: true);
             if (status != 413)
             {
                 wrong.Add($"{method} {path}: {status}");
@@ -218,13 +220,14 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
     }
 
     /// <summary>The status the first of admin, officer and applicant the operation lets in gets (the last one's if none).</summary>
-    private async Task<int> FirstLetInAsync(HttpMethod method, string url, Func<HttpContent?> content)
+    private async Task<int> FirstLetInAsync(HttpMethod method, string url, Func<HttpContent?> content, bool expectContinue = false)
     {
         var status = 0;
         foreach (var key in new[] { ApiFixture.AdminKey, ApiFixture.OfficerKey, ApiFixture.ApplicantKey })
         {
             using var client = api.Client(key);
             using var request = new HttpRequestMessage(method, url) { Content = content() };
+            request.Headers.ExpectContinue = expectContinue;
             using var response = await client.SendAsync(request);
             status = (int)response.StatusCode;
             if (status is not (401 or 403))
