@@ -36,17 +36,14 @@ public sealed class ContractCoverageTests
         var neverAnswered = new List<string>();
         var undocumented = new List<string>();
         var operations = 0;
-        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+        foreach (var (method, path, _, operation) in OpenApiOperations.All(document.RootElement))
         {
-            foreach (var operation in path.Value.EnumerateObject())
-            {
-                operations++;
-                var name = ObservedResponses.Operation(operation.Name, path.Name);
-                var documented = operation.Value.GetProperty("responses").EnumerateObject().Select(response => response.Name).ToHashSet();
-                var answered = observed[name].ToHashSet();
-                neverAnswered.AddRange(documented.Except(answered).Order().Select(status => $"{name} {status}"));
-                undocumented.AddRange(answered.Except(documented).Order().Select(status => $"{name} {status}"));
-            }
+            operations++;
+            var name = ObservedResponses.Operation(method.Method, path);
+            var documented = operation.GetProperty("responses").EnumerateObject().Select(response => response.Name).ToHashSet();
+            var answered = observed[name].ToHashSet();
+            neverAnswered.AddRange(documented.Except(answered).Order().Select(status => $"{name} {status}"));
+            undocumented.AddRange(answered.Except(documented).Order().Select(status => $"{name} {status}"));
         }
 
         Assert.True(operations > 40, $"only {operations} operations documented");

@@ -78,30 +78,24 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         using var document = JsonDocument.Parse(await http.GetStringAsync("openapi/v1.json"));
         var wrong = new List<string>();
         var unavailable = 0;
-        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+        foreach (var (method, path, url, operation) in OpenApiOperations.All(document.RootElement))
         {
-            foreach (var operation in path.Value.EnumerateObject())
+            using var request = new HttpRequestMessage(method, url);
+            // A key or a bank signature that can only be checked against the database.
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "cdk_admin_key_that_cannot_be_checked");
+            request.Headers.Add("X-CreditDesk-Signature", $"t={DateTimeOffset.UtcNow.ToUnixTimeSeconds()},kid=bk_0123456789abcdef,v1={new string('a', 64)}");
+            if (method != HttpMethod.Get && method != HttpMethod.Delete)
             {
-                var method = new HttpMethod(operation.Name.ToUpperInvariant());
-                var url = System.Text.RegularExpressions.Regex.Replace(path.Name.TrimStart('/'), @"\{(\w+)\}",
-                    match => match.Groups[1].Value is "code" ? "CO" : match.Groups[1].Value is "deliveryId" ? "1" : Guid.NewGuid().ToString());
-                using var request = new HttpRequestMessage(method, url);
-                // A key or a bank signature that can only be checked against the database.
-                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "cdk_admin_key_that_cannot_be_checked");
-                request.Headers.Add("X-CreditDesk-Signature", $"t={DateTimeOffset.UtcNow.ToUnixTimeSeconds()},kid=bk_0123456789abcdef,v1={new string('a', 64)}");
-                if (method != HttpMethod.Get && method != HttpMethod.Delete)
-                {
-                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
-                }
-                using var response = await http.SendAsync(request);
-                var documents503 = operation.Value.GetProperty("responses").TryGetProperty("503", out _);
-                var status = (int)response.StatusCode;
-                if (documents503 ? status != 503 || response.Headers.RetryAfter is null : status >= 500)
-                {
-                    wrong.Add($"{method} {path.Name}: {status}{(documents503 ? ", documented 503 with Retry-After" : "")}");
-                }
-                unavailable += documents503 ? 1 : 0;
+                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
             }
+            using var response = await http.SendAsync(request);
+            var documents503 = operation.GetProperty("responses").TryGetProperty("503", out _);
+            var status = (int)response.StatusCode;
+            if (documents503 ? status != 503 || response.Headers.RetryAfter is null : status >= 500)
+            {
+                wrong.Add($"{method} {path}: {status}{(documents503 ? ", documented 503 with Retry-After" : "")}");
+            }
+            unavailable += documents503 ? 1 : 0;
         }
 
         Assert.True(unavailable > 40, $"only {unavailable} operations document 503");

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CreditDesk.Tests.Support;
 
 namespace CreditDesk.Tests.Api;
@@ -11,7 +10,7 @@ namespace CreditDesk.Tests.Api;
 /// key, each role's key, an unknown id, an empty or a non-JSON body), and every status the API answers with must be
 /// one the document lists for that operation. A new answer nobody documented fails here.
 /// </summary>
-public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture<ApiFixture>
+public sealed class OpenApiContractTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task Every_status_an_operation_answers_to_a_wrong_call_is_one_its_documentation_lists()
@@ -20,10 +19,10 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
         var document = await ApiFixture.JsonAsync(await anonymous.GetAsync("openapi/v1.json"));
         var undocumented = new List<string>();
         var calls = 0;
-        foreach (var (method, path, url, operation) in Operations(document))
+        foreach (var (method, path, url, operation) in OpenApiOperations.All(document))
         {
             var documented = operation.GetProperty("responses").EnumerateObject().Select(response => response.Name).ToHashSet();
-            foreach (var (probe, request) in Probes(method, url, IsMultipart(operation)))
+            foreach (var (probe, request) in Probes(method, url, OpenApiOperations.IsMultipart(operation)))
             {
                 using var _ = request;
                 using var client = probe.Key is null ? api.Client() : api.Client(probe.Key);
@@ -108,14 +107,14 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("api/v1/api-keys")).StatusCode);
         var wrong = new List<string>();
         var keyed = 0;
-        foreach (var (method, path, url, operation) in Operations(document))
+        foreach (var (method, path, url, operation) in OpenApiOperations.All(document))
         {
             if (!operation.TryGetProperty("security", out var security) || !security.ToString().Contains(CreditDesk.Web.Api.OpenApiContract.ApiKey, StringComparison.Ordinal))
             {
                 continue;
             }
             keyed++;
-            using var request = Probes(method, url, IsMultipart(operation)).First().Request;
+            using var request = Probes(method, url, OpenApiOperations.IsMultipart(operation)).First().Request;
             request.Headers.Authorization = http.DefaultRequestHeaders.Authorization;
             using var response = await http.SendAsync(request);
             if (response.StatusCode != HttpStatusCode.TooManyRequests || response.Headers.RetryAfter is null)
@@ -142,9 +141,9 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
         var oversized = "{\"text\":\"" + new string('a', 1024 * 1024 + 1024) + "\"}";
         var wrong = new List<string>();
         var limited = 0;
-        foreach (var (method, path, url, operation) in Operations(document))
+        foreach (var (method, path, url, operation) in OpenApiOperations.All(document))
         {
-            if (!operation.GetProperty("responses").TryGetProperty("413", out _) || IsMultipart(operation))
+            if (!operation.GetProperty("responses").TryGetProperty("413", out _) || OpenApiOperations.IsMultipart(operation))
             {
                 continue;
             }
@@ -186,23 +185,21 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
         var document = await ApiFixture.JsonAsync(await anonymous.GetAsync("openapi/v1.json"));
         var wrong = new List<string>();
         var probed = 0;
-        foreach (var (method, path, _, operation) in Operations(document))
+        // Ids that exist nowhere; a country code that is none of ours.
+        foreach (var (method, path, url, operation) in OpenApiOperations.All(document, name => name switch
+        {
+            "code" => "ZZ",
+            "keyId" => "bk_0000000000000000",
+            _ => OpenApiOperations.Example(name),
+        }))
         {
             if (!operation.GetProperty("responses").TryGetProperty("404", out _))
             {
                 continue;
             }
             probed++;
-            // Ids that exist nowhere; a country code that is none of ours.
-            var url = Parameter().Replace(path.TrimStart('/'), match => match.Groups[1].Value switch
-            {
-                "code" => "ZZ",
-                "deliveryId" => "9223372036854775807",
-                "keyId" => "bk_0000000000000000",
-                _ => Guid.NewGuid().ToString(),
-            });
             var operationId = operation.GetProperty("operationId").GetString()!;
-            var status = await FirstLetInAsync(method, url, () => IsMultipart(operation)
+            var status = await FirstLetInAsync(method, url, () => OpenApiOperations.IsMultipart(operation)
                 ? new MultipartFormDataContent
                 {
                     { new StringContent("payslip"), "kind" },
@@ -238,14 +235,6 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
         return status;
     }
 
-    private static IEnumerable<(HttpMethod Method, string Path, string Url, JsonElement Operation)> Operations(JsonElement document) =>
-        document.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject().Select(operation => (
-            new HttpMethod(operation.Name.ToUpperInvariant()), path.Name,
-            Parameter().Replace(path.Name.TrimStart('/'), match => Example(match.Groups[1].Value)), operation.Value)));
-
-    private static bool IsMultipart(JsonElement operation) =>
-        operation.TryGetProperty("requestBody", out var body) && body.GetProperty("content").TryGetProperty("multipart/form-data", out _);
-
     private sealed record Probe(string Name, string? Key);
 
     private static readonly Probe[] Callers =
@@ -279,15 +268,4 @@ public sealed partial class OpenApiContractTests(ApiFixture api) : IClassFixture
             }
         }
     }
-
-    /// <summary>A value for a path parameter: ids that exist nowhere, codes that exist (so the probe reaches the handler).</summary>
-    private static string Example(string name) => name switch
-    {
-        "code" or "country" => "CO",
-        "deliveryId" => "9223372036854775807",
-        _ => Guid.NewGuid().ToString(),
-    };
-
-    [GeneratedRegex(@"\{([^}:]+)(:[^}]*)?\}")]
-    private static partial Regex Parameter();
 }

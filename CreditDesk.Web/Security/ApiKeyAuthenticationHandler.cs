@@ -24,7 +24,7 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        // A public endpoint (problem registry, countries, the bank's signed webhook, the docs) does not look at a key, so
+        // A public endpoint (problem registry, countries, the bank's signed webhook) does not look at a key, so
         // a key sent there is not checked: no lookup, and the answer does not depend on the database being there.
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
             || Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)
