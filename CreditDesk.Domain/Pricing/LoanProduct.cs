@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -55,16 +56,25 @@ public sealed record LoanProduct(
         ? Money.RoundToCents(amount * (0.0038m + 0.000082m * Math.Min(365, termMonths * 30)))
         : 0m;
 
-    /// <summary>The terms in one line, hashed: equal content, equal version; any change, a new one.</summary>
-    public string Version
+    /// <summary>The terms in one line, hashed: equal content, equal version; any change, a new one. Numbers are written the invariant way, so every process and every reader's language gets the same version.</summary>
+    public string Version => Hash(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The version as it was hashed before 2026-11-23 by a thread reading a comma-decimal language (es, pt, it): the
+    /// hash followed the thread's culture, so applications submitted from those screens recorded this one. Still
+    /// recognised (<see cref="LoanProducts.Find"/>), so they find their terms.
+    /// </summary>
+    public string CommaDecimalVersion => Hash(CommaDecimal);
+
+    private static readonly CultureInfo CommaDecimal = CultureInfo.GetCultureInfo("es-ES");
+
+    private string Hash(CultureInfo numbers)
     {
-        get
-        {
-            var content = string.Join('|', Country, Currency, EffectiveFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                MinAmount, MaxAmount, MinTermMonths, MaxTermMonths, OpeningFeeRate, Figure,
-                string.Join(';', Bands.Select(band => $"{band.UpToAmount}:{band.NominalAnnualRate}")));
-            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..12];
-        }
+        var content = string.Join('|', Country, Currency, EffectiveFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            MinAmount.ToString(numbers), MaxAmount.ToString(numbers), MinTermMonths.ToString(numbers), MaxTermMonths.ToString(numbers),
+            OpeningFeeRate.ToString(numbers), Figure,
+            string.Join(';', Bands.Select(band => string.Create(numbers, $"{band.UpToAmount}:{band.NominalAnnualRate}"))));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..12];
     }
 
     /// <summary>Quotes already worked out, per product instance (a list page prices 25 rows on every read, each an amortisation schedule and an iterative rate).</summary>

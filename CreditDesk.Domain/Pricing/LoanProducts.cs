@@ -10,14 +10,30 @@ namespace CreditDesk.Domain.Pricing;
 /// </summary>
 public static class LoanProducts
 {
-    private static readonly ConcurrentDictionary<string, LoanProduct> ByVersion =
-        new(CountryRegistry.All.Select(policy => KeyValuePair.Create(policy.Product.Version, policy.Product)), StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, LoanProduct> ByVersion = Known();
 
-    public static LoanProduct Remember(LoanProduct product) => ByVersion.GetOrAdd(product.Version, product);
+    /// <summary>Remembers a product under its version and under the comma-decimal hash older records may carry.</summary>
+    public static LoanProduct Remember(LoanProduct product)
+    {
+        var known = ByVersion.GetOrAdd(product.Version, product);
+        ByVersion.TryAdd(product.CommaDecimalVersion, known);
+        return known;
+    }
 
     public static LoanProduct? Find(string? version) => version is not null && ByVersion.TryGetValue(version, out var product) ? product : null;
 
     /// <summary>The product of <paramref name="version"/> when known and of <paramref name="country"/>; the country's own otherwise.</summary>
     public static LoanProduct For(string country, string? version) =>
         Find(version) is { } product && product.Country == country ? product : CountryRegistry.Get(country).Product;
+
+    private static ConcurrentDictionary<string, LoanProduct> Known()
+    {
+        var known = new ConcurrentDictionary<string, LoanProduct>(StringComparer.Ordinal);
+        foreach (var policy in CountryRegistry.All)
+        {
+            known.TryAdd(policy.Product.Version, policy.Product);
+            known.TryAdd(policy.Product.CommaDecimalVersion, policy.Product);
+        }
+        return known;
+    }
 }

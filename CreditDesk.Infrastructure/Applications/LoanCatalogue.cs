@@ -165,13 +165,20 @@ public sealed class LoanCatalogue(NpgsqlDataSource dataSource, TimeProvider cloc
             {
                 await EnsureCountriesStoredAsync(cancellationToken);
             }
-            await using var command = dataSource.CreateCommand("SELECT definition::text, created_by, created_at FROM loan_products");
+            // Oldest first, one entry per version: before 2026-11-23 a row could be stored under its comma-decimal hash
+            // (LoanProduct.CommaDecimalVersion) and the same terms again under the invariant one; they are one version.
+            await using var command = dataSource.CreateCommand("SELECT definition::text, created_by, created_at FROM loan_products ORDER BY created_at, version");
             var all = new List<ProductVersionEntry>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var product = LoanProducts.Remember(JsonSerializer.Deserialize<LoanProduct>(reader.GetString(0), Json.Options)!);
+                    if (!seen.Add(product.Version))
+                    {
+                        continue;
+                    }
                     all.Add(new ProductVersionEntry(product, reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), false));
                 }
             }

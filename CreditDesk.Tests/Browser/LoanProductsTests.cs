@@ -36,6 +36,9 @@ public sealed class LoanProductsTests(BrowserFixture fixture) : IClassFixture<Br
         await using var admin = await fixture.OpenAsync("pt-BR");
         await admin.SignInAsync(BrowserFixture.AdminEmail, BrowserFixture.AdminPassword, "/products");
         await admin.ChooseAsync("products-country", "Brasil");
+        // The form is refilled with Brazil's product once its versions are read: typing before that would be overwritten.
+        var brazil = CountryRegistry.Get("BR").Product;
+        await Expect(admin.Page.Locator($"[data-testid=product-version][data-version='{brazil.Version}']")).ToHaveAttributeAsync("data-in-effect", "true");
         // In Portuguese "9.95" is not nine point nine five: it is refused rather than read as 995 %.
         await admin.Page.GetByTestId("product-band-rate").First.FillAsync("9.95");
         await admin.Page.GetByTestId("product-save").ClickAsync();

@@ -121,6 +121,34 @@ public sealed class LoanPricingTests
     }
 
     [Fact]
+    public void A_products_version_is_the_same_in_every_readers_language_and_the_older_comma_hash_still_finds_its_terms()
+    {
+        var brazil = CountryRegistry.Get("BR").Product;
+        var invariant = brazil.Version;
+        var before = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            foreach (var language in new[] { "pt-BR", "es-ES", "it-IT", "en-GB" })
+            {
+                System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo(language);
+                Assert.Equal(invariant, brazil.Version);
+            }
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = before;
+        }
+
+        // Until 2026-11-23 the hash followed the thread's language: the Products page in Portuguese stored Brazil's
+        // product of 2026-11-01 as 9fb6438c69f4 (and applications submitted in es/pt/it recorded such hashes).
+        // A change to Brazil's product file changes both values below.
+        Assert.Equal("2a6e4f58dfa3", invariant);
+        Assert.Equal("9fb6438c69f4", brazil.CommaDecimalVersion);
+        Assert.Same(brazil, LoanProducts.Find(brazil.CommaDecimalVersion));
+        Assert.Same(brazil, LoanProducts.For("BR", "9fb6438c69f4"));
+    }
+
+    [Fact]
     public void Debt_to_income_uses_the_annuity_payment_not_amount_over_term()
     {
         var spain = CountryRegistry.Get("ES");
