@@ -75,6 +75,35 @@ public sealed class LoanPricingTests
     }
 
     [Fact]
+    public void The_CAT_equation_reproduces_Banxicos_worked_example()
+    {
+        // Banco de México's example for the CAT (support document of Circular 21/2009), as quoted by the open-source
+        // vifinance project (github.com/visvs/vifinance, src/lib/finance/cat.ts, which validates against it): a credit
+        // of $15,000 repaid in 24 monthly payments of $962.33 with a $100 fee paid at signing has CAT = 57.4 %
+        // (Banxico publishes the CAT with one decimal; the equation gives 57.36 %). No VAT: the CAT excludes it.
+        var payments = Enumerable.Repeat(962.33m, 24).ToList();
+
+        var rate = CostOfCredit.AnnualRate(15_000m - 100m, payments);
+
+        Assert.Equal(57.4m, Math.Round(rate * 100m, 1, MidpointRounding.AwayFromZero));
+        Assert.Equal(57.36m, Math.Round(rate * 100m, 2, MidpointRounding.AwayFromZero));
+    }
+
+    [Fact]
+    public void The_effective_annual_rate_reproduces_the_Colombian_supervisors_conversion()
+    {
+        // Superintendencia Bancaria de Colombia (today the Superintendencia Financiera), Circular Externa 68 de 2000, on
+        // Banco de la República's Resolución 14 de 2000 (copy at legal.legis.com.co): "13.1 puntos porcentuales nominales
+        // anuales, pagaderos mes vencido [...] es decir, el 13.92% efectivo anual". A loan at 13.1 % nominal with no fees:
+        // its cash flows' effective annual rate is that figure (a large amount, so cents of rounding do not show).
+        var payments = Amortisation.Schedule(100_000_000m, 0.131m, 12).Select(instalment => instalment.Payment).ToList();
+
+        var rate = CostOfCredit.AnnualRate(100_000_000m, payments);
+
+        Assert.Equal(13.92m, Math.Round(rate * 100m, 2, MidpointRounding.AwayFromZero));
+    }
+
+    [Fact]
     public void A_quote_asked_again_is_the_same_answer_and_a_product_with_other_terms_is_priced_afresh()
     {
         var spain = CountryRegistry.Get("ES").Product;
