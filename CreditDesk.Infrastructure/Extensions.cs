@@ -112,6 +112,7 @@ public static class Extensions
         services.Configure<ProcessingOptions>(section);
         var settings = section.Get<ProcessingOptions>() ?? new ProcessingOptions();
         services.AddSingleton<ProcessingWakeup>();
+        services.AddSingleton<DecisionWriter>();
         services.AddSingleton<ApplicationProcessor>();
         services.AddSingleton<OutboxDrain>();
 

@@ -27,6 +27,7 @@ public sealed class ApplicationProcessor(
     ResilientBureau bureau,
     NodeIdentity node,
     LoanCatalogue catalogue,
+    DecisionWriter writer,
     LiveEvents live,
     TimeProvider clock)
 {
@@ -172,29 +173,29 @@ public sealed class ApplicationProcessor(
     {
         var failed = decision.Rules.Where(r => r.Failed).Select(r => r.Name).ToList();
         var reason = $"Automatic decision, risk score {decision.RiskScore}" + (failed.Count > 0 ? $"; failed: {string.Join(", ", failed)}" : "");
-        // Removing our claimed outbox row gates the whole statement: a node that lost its lease writes nothing.
-        await using var command = dataSource.CreateCommand($"""
-            WITH claim AS (
-                DELETE FROM application_outbox WHERE id = @outbox AND claimed_by = @node RETURNING application_id),
-            {StatusWrites.MoveAndAudit("SELECT application_id FROM claim", "@from", "@to", "'system'", "@node", "@reason", "@now", DecisionAssignments)},
-            {StatusWrites.RecordDecision("'system'", "@node", "@now")}
-            SELECT {StatusWrites.MovedColumns} FROM moved m
-            """);
-        command.Parameters.AddWithValue("outbox", item.Id);
-        command.Parameters.AddWithValue("node", node.Id);
-        command.Parameters.AddWithValue("from", ValidatingCode);
-        command.Parameters.AddWithValue("to", decision.Status.ToCode());
-        command.Parameters.AddWithValue("now", now);
-        AddAssessment(command.Parameters, decision, report);
-        StatusWrites.AddDecisionRecord(command.Parameters, record);
-        command.Parameters.AddWithValue("reason", Truncate(reason, 500));
-        ApplicationChanged? moved;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        // Removing our claimed outbox row gates the whole statement: a node that lost its lease writes nothing. The
+        // statement is committed with whatever other decisions are ready at the same moment (DecisionWriter).
+        var moved = await writer.WriteAsync(DecisionStatement, parameters =>
         {
-            moved = await StatusWrites.ReadMovedAsync(reader, ValidatingCode, decision.Status.ToCode(), cancellationToken);
-        }
+            parameters.AddWithValue("outbox", item.Id);
+            parameters.AddWithValue("node", node.Id);
+            parameters.AddWithValue("from", ValidatingCode);
+            parameters.AddWithValue("to", decision.Status.ToCode());
+            parameters.AddWithValue("now", now);
+            AddAssessment(parameters, decision, report);
+            StatusWrites.AddDecisionRecord(parameters, record);
+            parameters.AddWithValue("reason", Truncate(reason, 500));
+        }, ValidatingCode, decision.Status.ToCode(), cancellationToken);
         live.Committed(moved);
     }
+
+    private static readonly string DecisionStatement = $"""
+        WITH claim AS (
+            DELETE FROM application_outbox WHERE id = @outbox AND claimed_by = @node RETURNING application_id),
+        {StatusWrites.MoveAndAudit("SELECT application_id FROM claim", "@from", "@to", "'system'", "@node", "@reason", "@now", DecisionAssignments)},
+        {StatusWrites.RecordDecision("'system'", "@node", "@now")}
+        SELECT {StatusWrites.MovedColumns} FROM moved m
+        """;
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }

@@ -42,7 +42,7 @@ public sealed class ProcessingReliabilityTests : IAsyncLifetime
         var late = new ApplicationProcessor(
             survivor.Get<Npgsql.NpgsqlDataSource>(), survivor.Get<CreditDesk.Infrastructure.Pii.PiiCipher>(),
             survivor.Get<ResilientBureau>(), new NodeIdentity("crashed-node"), survivor.Get<CreditDesk.Infrastructure.Applications.LoanCatalogue>(),
-            survivor.Get<CreditDesk.Infrastructure.Events.LiveEvents>(), TimeProvider.System);
+            survivor.Get<DecisionWriter>(), survivor.Get<CreditDesk.Infrastructure.Events.LiveEvents>(), TimeProvider.System);
         await late.ProcessAsync(lateClaim, CancellationToken.None);
 
         Assert.Equal(1L, await database.ScalarAsync<long>(
