@@ -29,6 +29,9 @@ public static class Extensions
 {
     public const string ConnectionStringName = "CreditDesk";
 
+    /// <summary>How many statements each connection keeps prepared unless <c>Database:MaxAutoPrepare</c> or the connection string says otherwise.</summary>
+    public const int DefaultMaxAutoPrepare = 128;
+
     /// <summary>Persistence, PII protection, intake, processing (Quartz, clustered), bureaus and live events.</summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -43,6 +46,11 @@ public static class Extensions
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             // The other nodes tell this process is gone when its connections are (see PostgresNotificationListener).
             builder.ConnectionStringBuilder.ApplicationName = node.ConnectionName;
+            // Statements run often are prepared per connection: parsing and planning the drain's decision statement cost
+            // more than executing it (B2: 968 → 2 067 decisions/s). 0 turns it off (a pooler that cannot keep them).
+            builder.ConnectionStringBuilder.MaxAutoPrepare =
+                provider.GetRequiredService<IConfiguration>().GetValue<int?>("Database:MaxAutoPrepare")
+                ?? (builder.ConnectionStringBuilder.MaxAutoPrepare > 0 ? builder.ConnectionStringBuilder.MaxAutoPrepare : DefaultMaxAutoPrepare);
             return builder.Build();
         });
         services.AddSingleton<DbDataSource>(provider => provider.GetRequiredService<NpgsqlDataSource>());

@@ -3,6 +3,7 @@ using CreditDesk.Infrastructure.Events;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Telemetry;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CreditDesk.Infrastructure.Processing;
@@ -10,14 +11,15 @@ namespace CreditDesk.Infrastructure.Processing;
 /// <summary>
 /// Commits the drain's decisions in groups. Each worker hands over its statement (the claim-gated outbox removal,
 /// move, audit and decision record of one application) and waits; one writer runs everything handed over meanwhile as
-/// one batch — one round trip, one transaction, one WAL flush — and answers each worker once it has committed. A drain
+/// one batch — one round trip, one transaction, one WAL flush — and answers each worker once it has committed (up to
+/// <see cref="ProcessingOptions.DecisionWriters"/> groups at once, so PostgreSQL can run them on several cores). A drain
 /// deciding one application at a time writes batches of one, with no added wait; under load the batches grow by
 /// themselves while the previous one commits. The drain was bound by WAL flushes, one per decision (docs/PERFORMANCE.md,
 /// B2). Each statement stays gated by its own claim, so a batch can hold statements that write nothing. When a batch
 /// fails, each statement is written again on its own, so one failing decision fails only its own worker.
 /// Hand-written: a group commit over Npgsql's batches is a queue and a loop, not something a package offers.
 /// </summary>
-public sealed partial class DecisionWriter(NpgsqlDataSource dataSource, ILogger<DecisionWriter> logger)
+public sealed partial class DecisionWriter(NpgsqlDataSource dataSource, IOptions<ProcessingOptions> options, ILogger<DecisionWriter> logger)
 {
     /// <summary>At most this many statements in one transaction (a drain has at most its concurrency waiting).</summary>
     public const int MaximumBatch = 128;
@@ -28,7 +30,7 @@ public sealed partial class DecisionWriter(NpgsqlDataSource dataSource, ILogger<
     }
 
     private readonly ConcurrentQueue<Write> queue = new();
-    private int writing;
+    private int writing; // writers running
 
     /// <summary>
     /// Writes one statement whose result is <see cref="StatusWrites.MovedColumns"/> (one row or none) in the next
@@ -40,11 +42,29 @@ public sealed partial class DecisionWriter(NpgsqlDataSource dataSource, ILogger<
     {
         var write = new Write(sql, addParameters, from, to);
         queue.Enqueue(write);
-        if (Interlocked.CompareExchange(ref writing, 1, 0) == 0)
+        if (TryTakeWriterSlot())
         {
             _ = Task.Run(WriteWhileQueuedAsync, CancellationToken.None);
         }
         return write.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>One more writer, unless <see cref="ProcessingOptions.DecisionWriters"/> are running (they empty the queue before they stop).</summary>
+    private bool TryTakeWriterSlot()
+    {
+        var maximum = Math.Max(1, options.Value.DecisionWriters);
+        while (true)
+        {
+            var running = Volatile.Read(ref writing);
+            if (running >= maximum)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref writing, running + 1, running) == running)
+            {
+                return true;
+            }
+        }
     }
 
     private async Task WriteWhileQueuedAsync()
@@ -59,9 +79,9 @@ public sealed partial class DecisionWriter(NpgsqlDataSource dataSource, ILogger<
             }
             if (group.Count == 0)
             {
-                Volatile.Write(ref writing, 0);
-                // A write queued between the last look and the line above started no writer: take it on unless one just started.
-                if (queue.IsEmpty || Interlocked.CompareExchange(ref writing, 1, 0) != 0)
+                Interlocked.Decrement(ref writing);
+                // A write queued between the last look and the line above started no writer (all slots looked taken): take it on.
+                if (queue.IsEmpty || !TryTakeWriterSlot())
                 {
                     return;
                 }

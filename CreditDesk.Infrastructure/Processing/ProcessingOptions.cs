@@ -8,6 +8,8 @@ public sealed class ProcessingOptions
     public bool Enabled { get; set; } = true;
     public int BatchSize { get; set; } = 64;
     public int MaxConcurrency { get; set; } = 16;
+    /// <summary>How many groups of decisions a node commits at once (see <c>DecisionWriter</c>).</summary>
+    public int DecisionWriters { get; set; } = 2;
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
     public int MaxAttempts { get; set; } = 5;
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);

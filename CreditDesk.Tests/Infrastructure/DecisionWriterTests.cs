@@ -13,7 +13,8 @@ public sealed class DecisionWriterTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
-        node = await PipelineHost.StartAsync(database.ConnectionString, new Dictionary<string, string?> { ["Processing:Enabled"] = "false" });
+        node = await PipelineHost.StartAsync(database.ConnectionString,
+            new Dictionary<string, string?> { ["Processing:Enabled"] = "false", ["Processing:DecisionWriters"] = "1" });
         await database.ExecuteAsync("CREATE TABLE writer_probe (n int PRIMARY KEY, tx bigint NOT NULL)");
     }
 
