@@ -46,8 +46,9 @@ public static class Extensions
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             // The other nodes tell this process is gone when its connections are (see PostgresNotificationListener).
             builder.ConnectionStringBuilder.ApplicationName = node.ConnectionName;
-            // Statements run often are prepared per connection: parsing and planning the drain's decision statement cost
-            // more than executing it (B2: 968 → 2 067 decisions/s). 0 turns it off (a pooler that cannot keep them).
+            // Statements run often are prepared per connection, so PostgreSQL stops parsing and planning them on every
+            // execution (the drain's decision statement is a five-part CTE: B2 went 968 → 1 364–2 067 decisions/s with it,
+            // docs/PERFORMANCE.md). 0 turns it off (a pooler that cannot keep prepared statements).
             builder.ConnectionStringBuilder.MaxAutoPrepare =
                 provider.GetRequiredService<IConfiguration>().GetValue<int?>("Database:MaxAutoPrepare")
                 ?? (builder.ConnectionStringBuilder.MaxAutoPrepare > 0 ? builder.ConnectionStringBuilder.MaxAutoPrepare : DefaultMaxAutoPrepare);
