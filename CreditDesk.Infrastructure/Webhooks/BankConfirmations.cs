@@ -63,79 +63,146 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
         return outcome;
     }
 
+    /// <summary>
+    /// Records the event and locks its application in one statement. A delivery seen before inserts nothing and reads the
+    /// earlier outcome in the same statement, as long as that delivery had committed when the statement began.
+    /// </summary>
+    private const string RecordAndLock = """
+        WITH inserted AS (
+            INSERT INTO webhook_events (bank_id, event_id, body_hash, event_type, application_id, outcome, status_code, received_at)
+            VALUES (@bank, @event, @hash, @type, @application, 'processing', 0, @now)
+            ON CONFLICT (bank_id, event_id) DO NOTHING RETURNING id)
+        SELECT i.id, a.status, a.requested_amount, a.currency, a.bank_id, p.body_hash, p.outcome, p.error
+          FROM (VALUES (1)) AS one (x)
+          LEFT JOIN inserted i ON true
+          LEFT JOIN LATERAL (
+              SELECT status, requested_amount, currency, bank_id FROM credit_applications
+               WHERE id = @application AND i.id IS NOT NULL FOR UPDATE) a ON true
+          LEFT JOIN LATERAL (
+              SELECT body_hash, outcome, error FROM webhook_events
+               WHERE bank_id = @bank AND event_id = @event AND i.id IS NULL) p ON true
+        """;
+
+    private const string RecordOutcome = "UPDATE webhook_events SET outcome = @outcome, status_code = @code, error = @error WHERE id = @id";
+
+    /// <summary>
+    /// Two round trips for a delivery, new or repeated: <c>BEGIN</c> with <see cref="RecordAndLock"/>, then the outcome with
+    /// <c>COMMIT</c> (or a <c>ROLLBACK</c>). The transaction is opened and closed in SQL so that the last write and the
+    /// commit travel together (an <see cref="NpgsqlTransaction"/> commits in a round trip of its own).
+    /// </summary>
     private async Task<WebhookOutcome> HandleCoreAsync(BankEvent bankEvent, Guid bankId, byte[] bodyHash, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        long eventRow;
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO webhook_events (bank_id, event_id, body_hash, event_type, application_id, outcome, status_code, received_at)
-            VALUES (@bank, @event, @hash, @type, @application, 'processing', 0, @now)
-            ON CONFLICT (bank_id, event_id) DO NOTHING RETURNING id
-            """, connection, transaction))
+        try
         {
-            insert.Parameters.AddWithValue("bank", bankId);
-            insert.Parameters.AddWithValue("event", bankEvent.EventId);
-            insert.Parameters.AddWithValue("hash", bodyHash);
-            insert.Parameters.AddWithValue("type", bankEvent.EventType);
-            insert.Parameters.AddWithValue("application", bankEvent.ApplicationId);
-            insert.Parameters.AddWithValue("now", now);
-            if (await insert.ExecuteScalarAsync(cancellationToken) is not long id)
+            var now = clock.GetUtcNow();
+            var (eventRow, application, previous) = await RecordAndLockAsync(connection, bankEvent, bankId, bodyHash, now, cancellationToken);
+            if (eventRow is not { } id)
             {
-                await transaction.RollbackAsync(cancellationToken);
+                await ExecuteAsync(connection, cancellationToken, new NpgsqlBatchCommand("ROLLBACK"));
                 // Same connection: under a storm of duplicates every request already holds one from the pool.
-                return await PreviousOutcomeAsync(connection, bankId, bankEvent.EventId, bodyHash, cancellationToken);
+                return previous is { } seen ? PreviousOutcome(seen, bodyHash)
+                    : await PreviousOutcomeAsync(connection, bankId, bankEvent.EventId, bodyHash, cancellationToken);
             }
-            eventRow = id;
-        }
-
-        var (outcome, moved) = await ApplyAsync(connection, transaction, bankEvent, bankId, now, cancellationToken);
-        if (outcome is WebhookOutcome.NotThisBanks)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return outcome;
-        }
-        await using (var record = new NpgsqlCommand(
-            "UPDATE webhook_events SET outcome = @outcome, status_code = @code, error = @error WHERE id = @id", connection, transaction))
-        {
+            var (outcome, move) = Judge(bankEvent, bankId, application);
+            if (outcome is WebhookOutcome.NotThisBanks)
+            {
+                await ExecuteAsync(connection, cancellationToken, new NpgsqlBatchCommand("ROLLBACK"));
+                return outcome;
+            }
+            ApplicationChanged? moved = null;
+            if (move is { } target)
+            {
+                moved = await StatusWrites.MoveAsync(connection, null, bankEvent.ApplicationId, target.From, target.To, Actor.Bank, "bank",
+                    target.Reason, now, cancellationToken: cancellationToken);
+            }
+            var record = new NpgsqlBatchCommand(RecordOutcome);
             record.Parameters.AddWithValue("outcome", outcome is WebhookOutcome.Rejected ? Rejected : Processed);
             record.Parameters.AddWithValue("code", outcome is WebhookOutcome.Rejected ? 422 : 200);
             record.Parameters.AddWithValue("error", outcome is WebhookOutcome.Rejected rejected ? $"{rejected.Code}: {rejected.Detail}" : DBNull.Value);
-            record.Parameters.AddWithValue("id", eventRow);
-            await record.ExecuteNonQueryAsync(cancellationToken);
+            record.Parameters.AddWithValue("id", id);
+            await ExecuteAsync(connection, cancellationToken, record, new NpgsqlBatchCommand("COMMIT"));
+            live.Committed(moved);
+            return outcome;
         }
-        await transaction.CommitAsync(cancellationToken);
-        live.Committed(moved);
-        return outcome;
+        catch
+        {
+            // Never hand a connection back to the pool inside the transaction this method opened in SQL.
+            await RollBackQuietlyAsync(connection);
+            throw;
+        }
     }
 
-    /// <summary>The event's effect on its application, and the change it made (null when it moved nothing).</summary>
-    private static async Task<(WebhookOutcome, ApplicationChanged?)> ApplyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, BankEvent bankEvent, Guid bankId, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<(long? EventRow, ApplicationRow? Application, PreviousDelivery? Previous)> RecordAndLockAsync(
+        NpgsqlConnection connection, BankEvent bankEvent, Guid bankId, byte[] bodyHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        string status;
-        decimal amount;
-        string currency;
-        await using (var select = new NpgsqlCommand(
-            "SELECT status, requested_amount, currency, bank_id FROM credit_applications WHERE id = @id FOR UPDATE", connection, transaction))
+        var statement = new NpgsqlBatchCommand(RecordAndLock);
+        statement.Parameters.AddWithValue("bank", bankId);
+        statement.Parameters.AddWithValue("event", bankEvent.EventId);
+        statement.Parameters.AddWithValue("hash", bodyHash);
+        statement.Parameters.AddWithValue("type", bankEvent.EventType);
+        statement.Parameters.AddWithValue("application", bankEvent.ApplicationId);
+        statement.Parameters.AddWithValue("now", now);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new NpgsqlBatchCommand("BEGIN"), statement } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            select.Parameters.AddWithValue("id", bankEvent.ApplicationId);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
+            throw new InvalidOperationException("The webhook statement returned no row.");
+        }
+        var eventRow = reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0);
+        var application = reader.IsDBNull(1) ? null
+            : new ApplicationRow(reader.GetString(1), reader.GetDecimal(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
+        var previous = reader.IsDBNull(5) ? null
+            : new PreviousDelivery(reader.GetFieldValue<byte[]>(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7));
+        return (eventRow, application, previous);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, CancellationToken cancellationToken, params NpgsqlBatchCommand[] commands)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var command in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task RollBackQuietlyAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
             {
-                return (new WebhookOutcome.Rejected("unknown_application", $"No application {bankEvent.ApplicationId}."), null);
-            }
-            (status, amount, currency) = (reader.GetString(0), reader.GetDecimal(1), reader.GetString(2));
-            if (reader.IsDBNull(3) || reader.GetGuid(3) != bankId)
-            {
-                return (new WebhookOutcome.NotThisBanks(), null);
+                await ExecuteAsync(connection, CancellationToken.None, new NpgsqlBatchCommand("ROLLBACK"));
             }
         }
-        if (bankEvent.Amount != amount || !string.Equals(bankEvent.Currency, currency, StringComparison.Ordinal))
+        catch (NpgsqlException)
+        {
+            // A broken connection is not returned to the pool, and its transaction ends with it.
+        }
+    }
+
+    private sealed record ApplicationRow(string Status, decimal Amount, string Currency, Guid? BankId);
+
+    private sealed record PreviousDelivery(byte[] BodyHash, string Outcome, string? Error);
+
+    private sealed record Move(ApplicationStatus From, ApplicationStatus To, string Reason);
+
+    /// <summary>The event's effect on its (locked) application: its outcome, and the move to make, if any.</summary>
+    private static (WebhookOutcome, Move?) Judge(BankEvent bankEvent, Guid bankId, ApplicationRow? application)
+    {
+        if (application is null)
+        {
+            return (new WebhookOutcome.Rejected("unknown_application", $"No application {bankEvent.ApplicationId}."), null);
+        }
+        if (application.BankId != bankId)
+        {
+            return (new WebhookOutcome.NotThisBanks(), null);
+        }
+        if (bankEvent.Amount != application.Amount || !string.Equals(bankEvent.Currency, application.Currency, StringComparison.Ordinal))
         {
             return (new WebhookOutcome.Rejected("amount_mismatch",
-                $"The event says {bankEvent.Amount:0.00} {bankEvent.Currency}; the application is for {amount:0.00} {currency}."), null);
+                $"The event says {bankEvent.Amount:0.00} {bankEvent.Currency}; the application is for {application.Amount:0.00} {application.Currency}."), null);
         }
         var target = bankEvent.EventType switch
         {
@@ -147,18 +214,33 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
         {
             return (new WebhookOutcome.Processed(), null);
         }
-        if (!ApplicationStatusCodes.TryParse(status, out var from) || !StatusMachine.CanMove(from, to, Actor.Bank))
+        if (!ApplicationStatusCodes.TryParse(application.Status, out var from) || !StatusMachine.CanMove(from, to, Actor.Bank))
         {
-            return (new WebhookOutcome.Rejected("invalid_transition", $"A {bankEvent.EventType} event cannot move an application in {status}."), null);
+            return (new WebhookOutcome.Rejected("invalid_transition", $"A {bankEvent.EventType} event cannot move an application in {application.Status}."), null);
         }
         var reason = bankEvent.EventType == BankEvent.DisbursementCompleted
             ? $"Disbursement confirmed by the bank (ref {bankEvent.ProviderReference})"
             : $"Disbursement failed at the bank (ref {bankEvent.ProviderReference})";
-        var moved = await StatusWrites.MoveAsync(connection, transaction, bankEvent.ApplicationId, from, to, Actor.Bank, "bank",
-            reason.Length > 500 ? reason[..500] : reason, now, cancellationToken: cancellationToken);
-        return (new WebhookOutcome.Processed(), moved);
+        return (new WebhookOutcome.Processed(), new Move(from, to, reason.Length > 500 ? reason[..500] : reason));
     }
 
+    /// <summary>What an earlier delivery of the event answered: the same, unless its body was another.</summary>
+    private static WebhookOutcome PreviousOutcome(PreviousDelivery previous, byte[] bodyHash)
+    {
+        if (!previous.BodyHash.AsSpan().SequenceEqual(bodyHash))
+        {
+            return new WebhookOutcome.ReusedEventId();
+        }
+        if (previous.Outcome == Rejected)
+        {
+            var error = previous.Error ?? "rejected: ";
+            var separator = error.IndexOf(": ", StringComparison.Ordinal);
+            return separator < 0 ? new WebhookOutcome.Rejected(error, error) : new WebhookOutcome.Rejected(error[..separator], error[(separator + 2)..]);
+        }
+        return new WebhookOutcome.Duplicate();
+    }
+
+    /// <summary>The earlier delivery committed after this one's statement began: read it now.</summary>
     private static async Task<WebhookOutcome> PreviousOutcomeAsync(
         NpgsqlConnection connection, Guid bankId, string eventId, byte[] bodyHash, CancellationToken cancellationToken)
     {
@@ -170,16 +252,6 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
         {
             throw new InvalidOperationException($"Webhook event {eventId} vanished.");
         }
-        if (!reader.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(bodyHash))
-        {
-            return new WebhookOutcome.ReusedEventId();
-        }
-        if (reader.GetString(1) == Rejected)
-        {
-            var error = reader.IsDBNull(2) ? "rejected: " : reader.GetString(2);
-            var separator = error.IndexOf(": ", StringComparison.Ordinal);
-            return separator < 0 ? new WebhookOutcome.Rejected(error, error) : new WebhookOutcome.Rejected(error[..separator], error[(separator + 2)..]);
-        }
-        return new WebhookOutcome.Duplicate();
+        return PreviousOutcome(new PreviousDelivery(reader.GetFieldValue<byte[]>(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)), bodyHash);
     }
 }
