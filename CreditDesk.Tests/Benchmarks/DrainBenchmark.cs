@@ -29,7 +29,7 @@ public sealed class DrainBenchmark(ITestOutputHelper output)
             var what = bureauLatencyMs == 0 ? $"drain {Backlog} PENDING, instant bureau" : $"drain {Backlog} PENDING, {bureauLatencyMs} ms bureau";
             await BenchResults.MeasuredAsync(output, "B2", what, "throughput", run, drained.Rate, "decisions/s", target);
             await BenchResults.NoteAsync(output, "b2.txt", string.Create(CultureInfo.InvariantCulture,
-                $"B2 run {run}, {what}: {drained.Seconds:0.00} s (node start included), decided exactly once: {drained.Once}/{Backlog}; PostgreSQL waits: {drained.Waits}"));
+                $"B2 run {run}, {what}: {drained.Seconds:0.00} s (node start included), decided exactly once: {drained.Once}/{Backlog}; {drained.Cpu} (node start included); PostgreSQL waits: {drained.Waits}"));
         }
     }
 
@@ -50,7 +50,7 @@ public sealed class DrainBenchmark(ITestOutputHelper output)
         }
     }
 
-    private sealed record Drained(double Seconds, long Once, string PerNode, string Waits)
+    private sealed record Drained(double Seconds, long Once, string PerNode, string Waits, string Cpu)
     {
         public double Rate => Backlog / Seconds;
     }
@@ -77,13 +77,18 @@ public sealed class DrainBenchmark(ITestOutputHelper output)
                 ["Bureaus:Faults:CO:Latency"] = TimeSpan.FromMilliseconds(bureauLatencyMs).ToString(),
             };
             using var sampling = new CancellationTokenSource();
-            var waits = SampleWaitsAsync(database, sampling.Token);
+            var waits = PostgresWaits.SampleAsync(database, sampling.Token);
+            var cpu = CpuUse.Now();
+            var background = await PostgresWaits.BackgroundWorkAsync(database);
             var clock = Stopwatch.StartNew();
+            var cpuPerDecision = "";
             var started = await Task.WhenAll(Enumerable.Range(0, nodes).Select(_ => PipelineHost.StartAsync(database.ConnectionString, settings)));
             try
             {
                 await database.WaitUntilDecidedAsync(TimeSpan.FromMinutes(5), Backlog);
                 clock.Stop();
+                cpuPerDecision = CpuUse.Now().PerUnitSince(cpu, Backlog, "decision");
+                cpuPerDecision += "; " + PostgresWaits.BackgroundSince(background, await PostgresWaits.BackgroundWorkAsync(database));
             }
             finally
             {
@@ -99,42 +104,11 @@ public sealed class DrainBenchmark(ITestOutputHelper output)
             var perNode = string.Join(", ", await database.ListAsync(
                 "SELECT count(*) FROM application_audit WHERE from_status = 'VALIDATING' GROUP BY actor_id ORDER BY 1 DESC", r => r.GetInt64(0)));
             Assert.Equal(Backlog, once);
-            return new Drained(clock.Elapsed.TotalSeconds, once, perNode, await waits);
+            return new Drained(clock.Elapsed.TotalSeconds, once, perNode, await waits, cpuPerDecision);
         }
         finally
         {
             await database.DisposeAsync();
         }
-    }
-
-    /// <summary>
-    /// What PostgreSQL's busy backends were doing, sampled every 20 ms while the drain runs: each wait event's share of the
-    /// samples ("CPU" when a backend waited on nothing), the five largest.
-    /// </summary>
-    private static async Task<string> SampleWaitsAsync(PostgresDatabase database, CancellationToken stop)
-    {
-        var counts = new Dictionary<string, int>();
-        var samples = 0;
-        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync(CancellationToken.None);
-        await using var command = new Npgsql.NpgsqlCommand("""
-            SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity
-             WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
-            """, connection);
-        while (!stop.IsCancellationRequested)
-        {
-            await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None))
-            {
-                while (await reader.ReadAsync(CancellationToken.None))
-                {
-                    var wait = reader.GetString(0);
-                    counts[wait] = counts.GetValueOrDefault(wait) + 1;
-                    samples++;
-                }
-            }
-            await Task.Delay(20, CancellationToken.None);
-        }
-        return samples == 0 ? "none sampled" : string.Join(", ", counts.OrderByDescending(c => c.Value).Take(5)
-            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {100.0 * c.Value / samples:0}%")));
     }
 }

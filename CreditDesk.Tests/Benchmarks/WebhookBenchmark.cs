@@ -51,12 +51,22 @@ public sealed class WebhookBenchmark(ITestOutputHelper output) : IAsyncLifetime
         for (var run = 1; run <= BenchResults.Runs; run++)
         {
             var before = await database.ScalarAsync<long>("SELECT count(*) FROM webhook_events");
-            var result = await Wrk(app, "-t2", $"-c{Connections}", "-d15s", "--latency").RunAsync(await SignedDeliveriesAsync(applications, $"run{run}"));
+            var deliveries = await SignedDeliveriesAsync(applications, $"run{run}");
+            using var sampling = new CancellationTokenSource();
+            var waits = PostgresWaits.SampleAsync(database, sampling.Token);
+            var cpu = CpuUse.Now();
+            var background = await PostgresWaits.BackgroundWorkAsync(database);
+            var result = await Wrk(app, "-t2", $"-c{Connections}", "-d15s", "--latency").RunAsync(deliveries);
+            var cpuPerDelivery = CpuUse.Now().PerUnitSince(cpu, result.Requests, "delivery")
+                + "; " + PostgresWaits.BackgroundSince(background, await PostgresWaits.BackgroundWorkAsync(database));
+            await sampling.CancelAsync();
             var recorded = await database.ScalarAsync<long>("SELECT count(*) FROM webhook_events") - before;
+            var waited = await waits;
 
             await BenchResults.NoteAsync(output, "b5.txt", string.Create(CultureInfo.InvariantCulture,
                 $"B5 run {run}: {result.Requests} deliveries in 15 s, {result.RequestsPerSecond:0} req/s, p50 {result.P50:0.0} ms, p99 {result.P99:0.0} ms, "
-                + $"non-2xx {result.NonSuccess}, socket errors {result.SocketErrors}; {recorded} events recorded"));
+                + $"non-2xx {result.NonSuccess}, socket errors {result.SocketErrors}; {recorded} events recorded; {cpuPerDelivery} (wrk's own not counted); "
+                + $"PostgreSQL waits: {waited}"));
             const string What = "signed webhooks, wrk, 32 connections, half duplicates";
             await BenchResults.MeasuredAsync(output, "B5", What, "throughput", run, result.RequestsPerSecond, "req/s", ">= 1.0×B0");
             await BenchResults.MeasuredAsync(output, "B5", What, "p99", run, result.P99, "ms", "<= 30");
