@@ -59,33 +59,41 @@ public sealed partial class PostgresNotificationListener(
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand(
-                    $"LISTEN {LiveEvents.Channel}; LISTEN {ApplicationChannel}; LISTEN {PresencePublisher.Channel}; LISTEN {AccessChannel};", connection))
+                try
                 {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-                BackendProcessId = connection.ProcessID;
-                listening.TrySetResult();
-                // Whatever the other nodes announced while this one was not listening is lost: ask them again, and
-                // forget cached API and bank keys (a revocation may have been missed).
-                presence.AskOthers();
-                apiKeys.ForgetCached();
-                banks.ForgetCached();
-                if (lostAt is { } since)
-                {
-                    await ResynchroniseAsync(connection, since, stoppingToken);
-                    lostAt = null;
-                }
-                backoff = TimeSpan.FromMilliseconds(200);
-                peers = null;
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(options.Value.PeerCheckInterval, stoppingToken);
-                    if (Stopwatch.GetElapsedTime(peerCheckedAt) >= options.Value.PeerCheckInterval)
+                    connection.Notification += OnNotification;
+                    await using (var listen = new NpgsqlCommand(
+                        $"LISTEN {LiveEvents.Channel}; LISTEN {ApplicationChannel}; LISTEN {PresencePublisher.Channel}; LISTEN {AccessChannel};", connection))
                     {
-                        await CheckPeersAsync(connection, stoppingToken);
+                        await listen.ExecuteNonQueryAsync(stoppingToken);
                     }
+                    BackendProcessId = connection.ProcessID;
+                    listening.TrySetResult();
+                    // Whatever the other nodes announced while this one was not listening is lost: ask them again, and
+                    // forget cached API and bank keys (a revocation may have been missed).
+                    presence.AskOthers();
+                    apiKeys.ForgetCached();
+                    banks.ForgetCached();
+                    if (lostAt is { } since)
+                    {
+                        await ResynchroniseAsync(connection, since, stoppingToken);
+                        lostAt = null;
+                    }
+                    backoff = TimeSpan.FromMilliseconds(200);
+                    peers = null;
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(options.Value.PeerCheckInterval, stoppingToken);
+                        if (Stopwatch.GetElapsedTime(peerCheckedAt) >= options.Value.PeerCheckInterval)
+                        {
+                            await CheckPeersAsync(connection, stoppingToken);
+                        }
+                    }
+                }
+                finally
+                {
+                    // Pooled connections are not reset (NoResetOnClose): one must not go back still listening.
+                    await UnlistenAsync(connection);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -100,6 +108,24 @@ public sealed partial class PostgresNotificationListener(
                 await Task.Delay(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaximumBackoff.Ticks));
             }
+        }
+    }
+
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection) { CommandTimeout = 5 };
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is broken (Npgsql does not pool it again) or busy: drop it from the pool rather than reuse it.
+            NpgsqlConnection.ClearPool(connection);
         }
     }
 
