@@ -54,7 +54,7 @@ public static class Extensions
                 ?? (builder.ConnectionStringBuilder.MaxAutoPrepare > 0 ? builder.ConnectionStringBuilder.MaxAutoPrepare : DefaultMaxAutoPrepare);
             // A connection back from the pool is not reset: Npgsql would otherwise send DISCARD ALL (or, once statements
             // are prepared, seven reset statements parsed afresh each time) before its next use — about 45 µs of
-            // PostgreSQL's CPU per request in B1 (docs/PERFORMANCE.md). Nothing here leaves session state behind: the
+            // PostgreSQL's CPU per request in B1 (docs/PERFORMANCE.md). Whatever leaves session state clears it (SessionState): the
             // listener unlistens and the migrator unlocks before their connections go back.
             builder.ConnectionStringBuilder.NoResetOnClose = true;
             return builder.Build();

@@ -1,3 +1,4 @@
+using CreditDesk.Infrastructure.Persistence;
 using System.Diagnostics;
 using System.Text.Json;
 using CreditDesk.Infrastructure.Access;
@@ -92,8 +93,8 @@ public sealed partial class PostgresNotificationListener(
                 }
                 finally
                 {
-                    // Pooled connections are not reset (NoResetOnClose): one must not go back still listening.
-                    await UnlistenAsync(connection);
+                    // Pooled connections are not reset: one must not go back still listening.
+                    await SessionState.ClearAsync(connection, "UNLISTEN *");
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -108,24 +109,6 @@ public sealed partial class PostgresNotificationListener(
                 await Task.Delay(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaximumBackoff.Ticks));
             }
-        }
-    }
-
-    private static async Task UnlistenAsync(NpgsqlConnection connection)
-    {
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            return;
-        }
-        try
-        {
-            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection) { CommandTimeout = 5 };
-            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
-        {
-            // The connection is broken (Npgsql does not pool it again) or busy: drop it from the pool rather than reuse it.
-            NpgsqlConnection.ClearPool(connection);
         }
     }
 

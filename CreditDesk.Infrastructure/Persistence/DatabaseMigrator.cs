@@ -36,18 +36,9 @@ public sealed partial class DatabaseMigrator(CreditDeskDbContext db, ILogger<Dat
             }
             finally
             {
-                // Pooled connections are not reset (NoResetOnClose): the lock must not go back to the pool with one.
-                try
-                {
-                    await using var unlockCommand = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
-                    unlockCommand.Parameters.AddWithValue("key", MigrationLockKey);
-                    await unlockCommand.ExecuteNonQueryAsync(CancellationToken.None);
-                }
-                catch (NpgsqlException)
-                {
-                    // Connections opened before a clear are closed when they come back, and the lock ends with the session.
-                    NpgsqlConnection.ClearPool(connection);
-                }
+                // Pooled connections are not reset: the lock must not go back to the pool with one.
+                await SessionState.ClearAsync(connection, "SELECT pg_advisory_unlock(@key)",
+                    parameters => parameters.AddWithValue("key", MigrationLockKey));
             }
         }
         finally

@@ -128,7 +128,7 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
         catch
         {
             // Never hand a connection back to the pool inside the transaction this method opened in SQL.
-            await RollBackQuietlyAsync(connection);
+            await SessionState.ClearAsync(connection, "ROLLBACK");
             throw;
         }
     }
@@ -165,21 +165,6 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
             batch.BatchCommands.Add(command);
         }
         await batch.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task RollBackQuietlyAsync(NpgsqlConnection connection)
-    {
-        try
-        {
-            if (connection.State == System.Data.ConnectionState.Open)
-            {
-                await ExecuteAsync(connection, CancellationToken.None, new NpgsqlBatchCommand("ROLLBACK"));
-            }
-        }
-        catch (NpgsqlException)
-        {
-            // A broken connection is not returned to the pool, and its transaction ends with it.
-        }
     }
 
     private sealed record ApplicationRow(string Status, decimal Amount, string Currency, Guid? BankId);
