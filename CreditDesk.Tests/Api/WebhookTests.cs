@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CreditDesk.Infrastructure.Events;
 using CreditDesk.Infrastructure.Webhooks;
 using CreditDesk.Tests.Infrastructure;
 using CreditDesk.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using static CreditDesk.Tests.Support.ApiFixture;
 
 namespace CreditDesk.Tests.Api;
@@ -109,6 +113,111 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(1, statuses.Count(s => s == "processed"));
         Assert.Equal(99, statuses.Count(s => s == "duplicate"));
         Assert.Equal(1L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM application_audit WHERE application_id = '{id}' AND to_status = 'DISBURSED'"));
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_of_one_event_on_two_nodes_apply_exactly_once()
+    {
+        var (id, bankId) = await ApprovedWithBankAsync();
+        var here = api.App.Services.GetRequiredService<BankConfirmations>();
+        // A second node's handler: the in-flight deliveries it knows of are its own, so only the database can judge between the two.
+        var there = new BankConfirmations(api.App.Services.GetRequiredService<NpgsqlDataSource>(),
+            api.App.Services.GetRequiredService<LiveEvents>(), TimeProvider.System);
+        var bankEvent = Disbursement(id);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(n =>
+            (n % 2 == 0 ? here : there).HandleAsync(bankEvent, bankId, Hash, CancellationToken.None)));
+
+        Assert.Single(outcomes, o => o is WebhookOutcome.Processed);
+        Assert.Equal(49, outcomes.Count(o => o is WebhookOutcome.Duplicate));
+        Assert.Equal(1L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM application_audit WHERE application_id = '{id}' AND to_status = 'DISBURSED'"));
+    }
+
+    [Fact]
+    public async Task A_repeat_of_a_delivery_in_flight_waits_for_its_answer_without_a_query_of_its_own()
+    {
+        var (id, bankId) = await ApprovedWithBankAsync();
+        var confirmations = api.App.Services.GetRequiredService<BankConfirmations>();
+        var bankEvent = Disbursement(id);
+        await using var holder = await LockAsync(id);
+
+        var first = confirmations.HandleAsync(bankEvent, bankId, Hash, CancellationToken.None);
+        await WaitForLockWaitersAsync(1);
+        var repeat = confirmations.HandleAsync(bankEvent, bankId, Hash, CancellationToken.None);
+        await Task.Delay(300);
+        var waiting = await LockWaitersAsync();
+        await holder.CommitAsync();
+
+        Assert.Equal(1, waiting);
+        Assert.IsType<WebhookOutcome.Processed>(await first);
+        Assert.IsType<WebhookOutcome.Duplicate>(await repeat);
+    }
+
+    [Fact]
+    public async Task A_repeat_whose_first_delivery_fails_is_handled_on_its_own()
+    {
+        var (id, bankId) = await ApprovedWithBankAsync();
+        var confirmations = api.App.Services.GetRequiredService<BankConfirmations>();
+        var bankEvent = Disbursement(id);
+        await using var holder = await LockAsync(id);
+        using var abandoned = new CancellationTokenSource();
+
+        var first = confirmations.HandleAsync(bankEvent, bankId, Hash, abandoned.Token);
+        await WaitForLockWaitersAsync(1);
+        var repeat = confirmations.HandleAsync(bankEvent, bankId, Hash, CancellationToken.None);
+        await Task.Delay(300);
+        await abandoned.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        await WaitForLockWaitersAsync(1);
+        await holder.CommitAsync();
+
+        Assert.IsType<WebhookOutcome.Processed>(await repeat);
+        Assert.Equal("DISBURSED", await api.Database.StatusAsync(id));
+        Assert.Equal(1L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM webhook_events WHERE application_id = '{id}'"));
+    }
+
+    private static readonly byte[] Hash = SHA256.HashData("the delivered bytes"u8);
+
+    private static BankEvent Disbursement(Guid id) =>
+        new($"evt-{Guid.NewGuid():N}", BankEvent.DisbursementCompleted, id, "ref-123", 5_000_000.00m, "COP", DateTimeOffset.UtcNow);
+
+    private async Task<(Guid Id, Guid BankId)> ApprovedWithBankAsync()
+    {
+        var id = await api.ApplicationInStatusAsync("APPROVED");
+        return (id, await api.Database.ScalarAsync<Guid>($"SELECT bank_id FROM credit_applications WHERE id = '{id}'"));
+    }
+
+    /// <summary>Another session's lock on the application, which a disbursement's delivery queues behind until it commits.</summary>
+    private async Task<RowLock> LockAsync(Guid id)
+    {
+        var connection = new NpgsqlConnection(api.Database.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand($"SELECT 1 FROM credit_applications WHERE id = '{id}' FOR UPDATE", connection, transaction);
+        await command.ExecuteNonQueryAsync();
+        return new RowLock(connection, transaction);
+    }
+
+    private sealed class RowLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public Task CommitAsync() => transaction.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private Task<long> LockWaitersAsync() => api.Database.ScalarAsync<long>(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO webhook_events%'");
+
+    private async Task WaitForLockWaitersAsync(long count)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); await LockWaitersAsync() != count; await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Expected {count} delivery waiting on the application's lock.");
+        }
     }
 
     [Fact]

@@ -5,16 +5,16 @@ using Npgsql;
 namespace CreditDesk.Tests.Benchmarks;
 
 /// <summary>
-/// CPU used by this process (the app under test runs in it) and by every PostgreSQL process, from <c>/proc</c>: taken
-/// before and after a measured stretch, the difference per unit of work says where the two shared cores went.
+/// CPU used by the app under test (this process, or the node process given) and by every PostgreSQL process, from
+/// <c>/proc</c>: taken before and after a measured stretch, the difference per unit of work says where the two shared cores went.
 /// </summary>
 internal readonly record struct CpuUse(double AppSeconds, double PostgresSeconds)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on Linux x86_64 and arm64.
 
-    public static CpuUse Now()
+    public static CpuUse Now(int? appProcessId = null)
     {
-        var app = Ticks($"/proc/{Environment.ProcessId}/stat");
+        var app = Ticks($"/proc/{appProcessId ?? Environment.ProcessId}/stat");
         double postgres = 0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
