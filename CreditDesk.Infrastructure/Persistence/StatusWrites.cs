@@ -31,15 +31,19 @@ internal static class StatusWrites
             RETURNING application_id)
         """;
 
+    /// <summary>The application's latest decision, which a new one supersedes (SQL over <c>au</c>, the audited row).</summary>
+    public const string LatestDecision = "(SELECT max(d.id) FROM decisions d WHERE d.application_id = au.application_id)";
+
     /// <summary>
     /// A decision row for each application in <c>audited</c>, as a CTE for a <c>WITH</c> list: the automatic record in
-    /// <c>@decision_record</c> (see <see cref="AddDecisionRecord"/>), superseding the application's latest decision.
+    /// <c>@decision_record</c> (see <see cref="AddDecisionRecord"/>), superseding <paramref name="supersedes"/>, by
+    /// default the application's latest decision.
     /// </summary>
-    public static string RecordDecision(string actor, string actorId, string now) => $"""
+    public static string RecordDecision(string actor, string actorId, string now, string supersedes = LatestDecision) => $"""
         decided AS (
             INSERT INTO decisions (application_id, status, solely_automated, actor, actor_id, policy_version, product_version, supersedes, decided_at, record)
             SELECT au.application_id, @decision_status, true, {actor}, {actorId}, @policy_version, @product_version,
-                   (SELECT max(d.id) FROM decisions d WHERE d.application_id = au.application_id), {now}, @decision_record
+                   {supersedes}, {now}, @decision_record
               FROM audited au)
         """;
 

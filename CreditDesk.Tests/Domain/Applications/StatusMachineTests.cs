@@ -22,6 +22,17 @@ public sealed class StatusMachineTests
         "APPROVED -> UNDER_REVIEW by Bank",
     ];
 
+    [Fact]
+    public void Nothing_moves_an_application_back_to_PENDING_or_VALIDATING_so_the_drains_decision_is_its_first()
+    {
+        // ApplicationProcessor's decision records no superseded decision on the strength of this.
+        var into = Enum.GetValues<ApplicationStatus>()
+            .SelectMany(from => Enum.GetValues<Actor>().SelectMany(actor => StatusMachine.NextStatuses(from, actor).Select(to => (from, to))))
+            .Where(move => move.to is ApplicationStatus.Pending or ApplicationStatus.Validating);
+
+        Assert.Equal([(ApplicationStatus.Pending, ApplicationStatus.Validating)], into.Distinct());
+    }
+
     public static TheoryData<ApplicationStatus, ApplicationStatus, Actor> EveryTriple()
     {
         var data = new TheoryData<ApplicationStatus, ApplicationStatus, Actor>();
