@@ -56,6 +56,22 @@ public sealed class ApplicationsScreenTests : DeskComponentContextWithDatabase
     }
 
     [Fact]
+    public async Task Live_updates_redraw_the_rows_but_not_the_filter_row()
+    {
+        var id = await Node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        RenderPopovers();
+        var screen = Render<ApplicationsPage>();
+        screen.WaitForElement($"[data-testid=app-row-{id}]");
+        var filters = screen.FindComponent<Filters>();
+        var filterRenders = filters.RenderCount;
+
+        Node.Get<ApplicationEventHub>().Publish(new ApplicationChanged(id, "CO", "APPROVED", "VALIDATING", DateTimeOffset.UtcNow, RiskScore: 37));
+
+        screen.WaitForAssertion(() => Assert.Equal("APPROVED", screen.Find($"[data-testid=app-row-{id}]").GetAttribute("data-status")));
+        Assert.Equal(filterRenders, filters.RenderCount);
+    }
+
+    [Fact]
     public async Task A_new_application_appears_on_the_first_page_highlighted()
     {
         RenderPopovers();

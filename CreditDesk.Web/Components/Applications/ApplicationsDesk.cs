@@ -274,6 +274,11 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
         // window hides is fetched once it has passed, so counts never stay behind the rows.
         await RefreshCountsAsync(force: false);
         ScheduleCountsRefresh();
+        if (reloadFirstPage && batch.Any(change => liveChanges.ContainsKey(change.Id)))
+        {
+            // Rows that changed status show it now; reading the first page again for the new ones (a query) comes after.
+            await RaiseChangedAsync(false);
+        }
         await RaiseChangedAsync(reloadFirstPage);
     }
 
