@@ -192,7 +192,7 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
     private static async Task<(long? EventRow, ApplicationRow? Application, PreviousDelivery? Previous)> RecordAndReadAsync(
         NpgsqlConnection connection, BankEvent bankEvent, Guid bankId, byte[] bodyHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var statement = new NpgsqlBatchCommand(Moves(bankEvent.EventType) ? RecordAndLock : RecordAndReadOnly);
+        var statement = new NpgsqlBatchCommand(Target(bankEvent.EventType) is not null ? RecordAndLock : RecordAndReadOnly);
         statement.Parameters.AddWithValue("bank", bankId);
         statement.Parameters.AddWithValue("event", bankEvent.EventId);
         statement.Parameters.AddWithValue("hash", bodyHash);
@@ -266,8 +266,6 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
         BankEvent.DisbursementFailed => ApplicationStatus.UnderReview,
         _ => null,
     };
-
-    private static bool Moves(string eventType) => Target(eventType) is not null;
 
     /// <summary>What an earlier delivery of the event answered: the same, unless its body was another.</summary>
     private static WebhookOutcome PreviousOutcome(PreviousDelivery previous, byte[] bodyHash)

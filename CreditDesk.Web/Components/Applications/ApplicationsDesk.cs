@@ -241,6 +241,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
     private async Task FoldAsync(IReadOnlyList<ApplicationChanged> batch)
     {
         var reloadFirstPage = false;
+        var rowsChanged = false;
         foreach (var change in batch)
         {
             // A queue view is defined by who holds what and which proposals and review requests are open: such a change moves rows in or
@@ -265,6 +266,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
             }
             liveChanges[change.Id] = change;
             flashing[change.Id] = clock.GetUtcNow();
+            rowsChanged = true;
         }
         foreach (var stale in flashing.Where(f => clock.GetUtcNow() - f.Value > FlashFor).Select(f => f.Key).ToList())
         {
@@ -274,7 +276,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
         // window hides is fetched once it has passed, so counts never stay behind the rows.
         await RefreshCountsAsync(force: false);
         ScheduleCountsRefresh();
-        if (reloadFirstPage && batch.Any(change => liveChanges.ContainsKey(change.Id)))
+        if (reloadFirstPage && rowsChanged)
         {
             // Rows that changed status show it now; reading the first page again for the new ones (a query) comes after.
             await RaiseChangedAsync(false);
