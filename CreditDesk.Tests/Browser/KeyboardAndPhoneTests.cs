@@ -121,6 +121,8 @@ public sealed class KeyboardAndPhoneTests(BrowserFixture fixture) : IClassFixtur
             socket.ConnectToServer();
             circuit = socket;
         });
+        // A dropped network drops HTTP too: without this SignalR's reconnect falls back to long polling and gets through.
+        await browser.Page.RouteAsync(new System.Text.RegularExpressions.Regex("/_blazor"), route => refuse ? route.AbortAsync() : route.ContinueAsync());
         await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/apply");
         var notice = browser.Page.GetByTestId("reconnect");
         await Expect(notice).ToBeHiddenAsync();
