@@ -18,6 +18,7 @@ public static class CreditDeskTelemetry
     public static readonly Counter<long> ApplicationsDecided = Meter.CreateCounter<long>("creditdesk.applications.decided", description: "Automatic decisions, by country and status");
     public static readonly Histogram<double> ProcessingDuration = Meter.CreateHistogram<double>("creditdesk.processing.duration", "ms", "Claim to decision, per application");
     public static readonly Histogram<int> DecisionBatchSize = Meter.CreateHistogram<int>("creditdesk.processing.decisions_per_commit", description: "Decisions committed together by the drain's group writer");
+    public static readonly Histogram<int> WebhookBatchSize = Meter.CreateHistogram<int>("creditdesk.webhooks.events_per_commit", description: "Bank events committed together by the webhook group writer");
     public static readonly Counter<long> BureauCalls = Meter.CreateCounter<long>("creditdesk.bureau.calls", description: "Bureau calls by country and outcome (ok, fallback)");
     public static readonly Counter<long> WebhookOutcomes = Meter.CreateCounter<long>("creditdesk.webhooks", description: "Bank webhook deliveries by outcome");
 

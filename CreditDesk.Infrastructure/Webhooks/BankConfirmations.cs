@@ -3,7 +3,9 @@ using CreditDesk.Infrastructure.Events;
 using CreditDesk.Domain.Applications;
 using CreditDesk.Infrastructure.Persistence;
 using CreditDesk.Infrastructure.Telemetry;
+using Microsoft.Extensions.Logging;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CreditDesk.Infrastructure.Webhooks;
 
@@ -37,11 +39,16 @@ public abstract record WebhookOutcome
 
 /// <summary>
 /// Applies bank confirmations exactly once: the event row (its id unique per bank) and its effect are written in one
-/// transaction, so of many concurrent deliveries one applies and the rest see a duplicate. A bank acts only on
+/// statement, so of many concurrent deliveries one applies and the rest see a duplicate. A bank acts only on
 /// applications disbursed through it.
 /// </summary>
-public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents live, TimeProvider clock)
+public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents live, TimeProvider clock, ILogger<BankConfirmations> logger)
 {
+    /// <summary>Groups committing at once, as the drain's decisions (<see cref="Processing.ProcessingOptions.DecisionWriters"/>).</summary>
+    private const int Writers = 2;
+
+    private readonly GroupCommit groups = new(dataSource, Writers, "webhook.write", CreditDeskTelemetry.WebhookBatchSize, logger);
+
     private const string Processed = "processed";
     private const string Rejected = "rejected";
 
@@ -115,112 +122,138 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
     private static WebhookOutcome AsRepeat(WebhookOutcome first) => first is WebhookOutcome.Processed ? new WebhookOutcome.Duplicate() : first;
 
     /// <summary>
-    /// Records the event and reads its application in one statement, locking the application when the event may move it
-    /// (an <c>account.verified</c> only reads: the lock would queue every event of an application behind each other). A
-    /// delivery seen before inserts nothing and reads the earlier outcome in the same statement, as long as that delivery
-    /// had committed when the statement began.
+    /// What a delivery is judged on, read without a transaction: its application, and the same event delivered before
+    /// (answered from that record, writing nothing).
     /// </summary>
-    private static string RecordAndRead(bool lockApplication) => $"""
-        WITH inserted AS (
-            INSERT INTO webhook_events (bank_id, event_id, body_hash, event_type, application_id, outcome, status_code, received_at)
-            VALUES (@bank, @event, @hash, @type, @application, 'processing', 0, @now)
-            ON CONFLICT (bank_id, event_id) DO NOTHING RETURNING id)
-        SELECT i.id, a.status, a.requested_amount, a.currency, a.bank_id, p.body_hash, p.outcome, p.error
+    private const string ReadFacts = """
+        SELECT a.status, a.requested_amount, a.currency, a.bank_id, p.body_hash, p.outcome, p.error
           FROM (VALUES (1)) AS one (x)
-          LEFT JOIN inserted i ON true
-          LEFT JOIN LATERAL (
-              SELECT status, requested_amount, currency, bank_id FROM credit_applications
-               WHERE id = @application AND i.id IS NOT NULL{(lockApplication ? " FOR UPDATE" : "")}) a ON true
-          LEFT JOIN LATERAL (
-              SELECT body_hash, outcome, error FROM webhook_events
-               WHERE bank_id = @bank AND event_id = @event AND i.id IS NULL) p ON true
+          LEFT JOIN credit_applications a ON a.id = @application
+          LEFT JOIN webhook_events p ON p.bank_id = @bank AND p.event_id = @event
         """;
 
-    private static readonly string RecordAndLock = RecordAndRead(lockApplication: true);
-    private static readonly string RecordAndReadOnly = RecordAndRead(lockApplication: false);
+    /// <summary>
+    /// Records a judged delivery, and its move if any, in one statement committed in a group with others
+    /// (<see cref="GroupCommit"/>): only if the application is still what it was judged on (<c>gate</c>; a move locks
+    /// the row), and only once per event (its id is unique per bank). Returns whether the gate held, the event row
+    /// recorded (none when the event was recorded meanwhile) and the move made.
+    /// </summary>
+    private static string RecordJudged(bool moves) => $"""
+        WITH gate AS (
+            SELECT CASE WHEN @known
+                        THEN EXISTS (SELECT 1 FROM credit_applications
+                                      WHERE id = @application AND status = @status AND requested_amount = @application_amount
+                                        AND currency = @application_currency AND bank_id IS NOT DISTINCT FROM @application_bank{(moves ? " FOR UPDATE" : "")})
+                        ELSE NOT EXISTS (SELECT 1 FROM credit_applications WHERE id = @application) END AS holds),
+        inserted AS (
+            INSERT INTO webhook_events (bank_id, event_id, body_hash, event_type, application_id, outcome, status_code, error, received_at)
+            SELECT @bank, @event, @hash, @type, @application, @outcome, @code, @error, @now FROM gate WHERE holds
+            ON CONFLICT (bank_id, event_id) DO NOTHING RETURNING id, application_id){(moves ? "," : "")}
+        {(moves ? StatusWrites.MoveAndAudit("SELECT application_id FROM inserted", "@status", "@to", "'bank'", "'bank'", "@reason", "@now") : "")}
+        SELECT g.holds, i.id{(moves ? ", " + StatusWrites.MovedColumns : "")}
+          FROM gate g
+          LEFT JOIN inserted i ON true{(moves ? "\n  LEFT JOIN moved m ON true" : "")}
+        """;
 
-    private const string RecordOutcome = "UPDATE webhook_events SET outcome = @outcome, status_code = @code, error = @error WHERE id = @id";
+    private static readonly string RecordJudgedMove = RecordJudged(moves: true);
+    private static readonly string RecordJudgedOnly = RecordJudged(moves: false);
+
+    /// <summary>How often a delivery is judged again when its application changed between reading and recording.</summary>
+    private const int Attempts = 10;
 
     /// <summary>
-    /// Two round trips for a delivery, new or repeated: <c>BEGIN</c> with <see cref="RecordAndRead"/>, then the outcome with
-    /// <c>COMMIT</c> (or a <c>ROLLBACK</c>). The transaction is opened and closed in SQL so that the last write and the
-    /// commit travel together (an <see cref="NpgsqlTransaction"/> commits in a round trip of its own).
+    /// A delivery in two round trips: its facts are read (no transaction), judged here, and the outcome is recorded in a
+    /// group commit, gated on those facts still holding (if the application changed meanwhile, it is judged again).
+    /// Once handed to the group, a delivery is seen through whatever its request does, so a committed move is always
+    /// published to live screens.
     /// </summary>
     private async Task<WebhookOutcome> HandleCoreAsync(BankEvent bankEvent, Guid bankId, byte[] bodyHash, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var now = clock.GetUtcNow();
-            var (eventRow, application, previous) = await RecordAndReadAsync(connection, bankEvent, bankId, bodyHash, now, cancellationToken);
-            if (eventRow is not { } id)
+            var (application, previous) = await ReadFactsAsync(bankEvent, bankId, cancellationToken);
+            if (previous is not null)
             {
-                await ExecuteAsync(connection, cancellationToken, new NpgsqlBatchCommand("ROLLBACK"));
-                // Same connection: under a storm of duplicates every request already holds one from the pool.
-                return previous is { } seen ? PreviousOutcome(seen, bodyHash)
-                    : await PreviousOutcomeAsync(connection, bankId, bankEvent.EventId, bodyHash, cancellationToken);
+                return PreviousOutcome(previous, bodyHash);
             }
             var (outcome, move) = Judge(bankEvent, bankId, application);
             if (outcome is WebhookOutcome.NotThisBanks)
             {
-                await ExecuteAsync(connection, cancellationToken, new NpgsqlBatchCommand("ROLLBACK"));
                 return outcome;
             }
-            ApplicationChanged? moved = null;
-            if (move is { } target)
+            var recorded = await groups.WriteAsync(move is null ? RecordJudgedOnly : RecordJudgedMove,
+                parameters => AddJudged(parameters, bankEvent, bankId, bodyHash, application, outcome, move),
+                reader => ReadRecordedAsync(reader, move), bankEvent.ApplicationId, CancellationToken.None);
+            if (recorded.Recorded)
             {
-                moved = await StatusWrites.MoveAsync(connection, null, bankEvent.ApplicationId, target.From, target.To, Actor.Bank, "bank",
-                    target.Reason, now, cancellationToken: cancellationToken);
+                live.Committed(recorded.Moved);
+                return outcome;
             }
-            var record = new NpgsqlBatchCommand(RecordOutcome);
-            record.Parameters.AddWithValue("outcome", outcome is WebhookOutcome.Rejected ? Rejected : Processed);
-            record.Parameters.AddWithValue("code", outcome is WebhookOutcome.Rejected ? 422 : 200);
-            record.Parameters.AddWithValue("error", outcome is WebhookOutcome.Rejected rejected ? $"{rejected.Code}: {rejected.Detail}" : DBNull.Value);
-            record.Parameters.AddWithValue("id", id);
-            await ExecuteAsync(connection, cancellationToken, record, new NpgsqlBatchCommand("COMMIT"));
-            live.Committed(moved);
-            return outcome;
-        }
-        catch
-        {
-            // Never hand a connection back to the pool inside the transaction this method opened in SQL.
-            await SessionState.ClearAsync(connection, "ROLLBACK");
-            throw;
+            if (recorded.GateHeld)
+            {
+                // Recorded by another delivery of the same event since the facts were read.
+                return await PreviousOutcomeAsync(bankId, bankEvent.EventId, bodyHash, cancellationToken);
+            }
+            if (attempt == Attempts)
+            {
+                throw new InvalidOperationException($"Application {bankEvent.ApplicationId} changed {Attempts} times while a bank event was judged.");
+            }
         }
     }
 
-    private static async Task<(long? EventRow, ApplicationRow? Application, PreviousDelivery? Previous)> RecordAndReadAsync(
-        NpgsqlConnection connection, BankEvent bankEvent, Guid bankId, byte[] bodyHash, DateTimeOffset now, CancellationToken cancellationToken)
+    private void AddJudged(NpgsqlParameterCollection parameters, BankEvent bankEvent, Guid bankId, byte[] bodyHash,
+        ApplicationRow? application, WebhookOutcome outcome, Move? move)
     {
-        var statement = new NpgsqlBatchCommand(Target(bankEvent.EventType) is not null ? RecordAndLock : RecordAndReadOnly);
-        statement.Parameters.AddWithValue("bank", bankId);
-        statement.Parameters.AddWithValue("event", bankEvent.EventId);
-        statement.Parameters.AddWithValue("hash", bodyHash);
-        statement.Parameters.AddWithValue("type", bankEvent.EventType);
-        statement.Parameters.AddWithValue("application", bankEvent.ApplicationId);
-        statement.Parameters.AddWithValue("now", now);
-        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new NpgsqlBatchCommand("BEGIN"), statement } };
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        parameters.AddWithValue("bank", bankId);
+        parameters.AddWithValue("event", bankEvent.EventId);
+        parameters.AddWithValue("hash", bodyHash);
+        parameters.AddWithValue("type", bankEvent.EventType);
+        parameters.AddWithValue("application", bankEvent.ApplicationId);
+        parameters.AddWithValue("now", clock.GetUtcNow());
+        parameters.AddWithValue("known", application is not null);
+        parameters.AddWithValue("status", NpgsqlDbType.Text, (object?)application?.Status ?? DBNull.Value);
+        parameters.AddWithValue("application_amount", NpgsqlDbType.Numeric, (object?)application?.Amount ?? DBNull.Value);
+        parameters.AddWithValue("application_currency", NpgsqlDbType.Text, (object?)application?.Currency ?? DBNull.Value);
+        parameters.AddWithValue("application_bank", NpgsqlDbType.Uuid, (object?)application?.BankId ?? DBNull.Value);
+        parameters.AddWithValue("outcome", outcome is WebhookOutcome.Rejected ? Rejected : Processed);
+        parameters.AddWithValue("code", outcome is WebhookOutcome.Rejected ? 422 : 200);
+        parameters.AddWithValue("error", NpgsqlDbType.Text, outcome is WebhookOutcome.Rejected rejected ? $"{rejected.Code}: {rejected.Detail}" : DBNull.Value);
+        if (move is not null)
+        {
+            parameters.AddWithValue("to", move.To.ToCode());
+            parameters.AddWithValue("reason", move.Reason);
+        }
+    }
+
+    private sealed record Recording(bool GateHeld, bool Recorded, ApplicationChanged? Moved);
+
+    private static async Task<Recording> ReadRecordedAsync(NpgsqlDataReader reader, Move? move)
+    {
+        if (!await reader.ReadAsync())
+        {
+            throw new InvalidOperationException("The webhook statement returned no row.");
+        }
+        var moved = move is not null && !reader.IsDBNull(2) ? StatusWrites.Moved(reader, move.From.ToCode(), move.To.ToCode(), offset: 2) : null;
+        return new Recording(reader.GetBoolean(0), !reader.IsDBNull(1), moved);
+    }
+
+    private async Task<(ApplicationRow? Application, PreviousDelivery? Previous)> ReadFactsAsync(
+        BankEvent bankEvent, Guid bankId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ReadFacts);
+        command.Parameters.AddWithValue("bank", bankId);
+        command.Parameters.AddWithValue("event", bankEvent.EventId);
+        command.Parameters.AddWithValue("application", bankEvent.ApplicationId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             throw new InvalidOperationException("The webhook statement returned no row.");
         }
-        var eventRow = reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0);
-        var application = reader.IsDBNull(1) ? null
-            : new ApplicationRow(reader.GetString(1), reader.GetDecimal(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetGuid(4));
-        var previous = reader.IsDBNull(5) ? null
-            : new PreviousDelivery(reader.GetFieldValue<byte[]>(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7));
-        return (eventRow, application, previous);
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, CancellationToken cancellationToken, params NpgsqlBatchCommand[] commands)
-    {
-        await using var batch = new NpgsqlBatch(connection);
-        foreach (var command in commands)
-        {
-            batch.BatchCommands.Add(command);
-        }
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        var application = reader.IsDBNull(0) ? null
+            : new ApplicationRow(reader.GetString(0), reader.GetDecimal(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetGuid(3));
+        var previous = reader.IsDBNull(4) ? null
+            : new PreviousDelivery(reader.GetFieldValue<byte[]>(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6));
+        return (application, previous);
     }
 
     private sealed record ApplicationRow(string Status, decimal Amount, string Currency, Guid? BankId);
@@ -283,11 +316,10 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
         return new WebhookOutcome.Duplicate();
     }
 
-    /// <summary>The earlier delivery committed after this one's statement began: read it now.</summary>
-    private static async Task<WebhookOutcome> PreviousOutcomeAsync(
-        NpgsqlConnection connection, Guid bankId, string eventId, byte[] bodyHash, CancellationToken cancellationToken)
+    /// <summary>The earlier delivery was recorded after this one's facts were read: read it now.</summary>
+    private async Task<WebhookOutcome> PreviousOutcomeAsync(Guid bankId, string eventId, byte[] bodyHash, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT body_hash, outcome, error FROM webhook_events WHERE bank_id = @bank AND event_id = @event", connection);
+        await using var command = dataSource.CreateCommand("SELECT body_hash, outcome, error FROM webhook_events WHERE bank_id = @bank AND event_id = @event");
         command.Parameters.AddWithValue("bank", bankId);
         command.Parameters.AddWithValue("event", eventId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
