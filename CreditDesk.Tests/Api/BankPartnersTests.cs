@@ -229,10 +229,10 @@ public sealed class BankPartnersTests(ApiFixture api) : IClassFixture<ApiFixture
         var spanishBanks = await api.Database.ListAsync("SELECT id FROM banks WHERE country = 'ES' AND active", reader => reader.GetGuid(0));
         foreach (var spanish in spanishBanks)
         {
-            using (await admin.PostAsync($"api/v1/banks/{spanish}/deactivate", null))
-            {
-            }
+            using var deactivated = await admin.PostAsync($"api/v1/banks/{spanish}/deactivate", null);
+            Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
         }
+        Assert.Equal(0L, await api.Database.ScalarAsync<long>("SELECT count(*) FROM banks WHERE country = 'ES' AND active"));
         try
         {
             var submission = api.App.Services.GetRequiredService<ApplicationSubmission>();
