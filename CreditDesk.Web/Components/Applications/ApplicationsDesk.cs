@@ -272,16 +272,19 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
         {
             flashing.Remove(stale);
         }
-        // Counts move with every change; they are shared per node for a short window, so asking is cheap. What that
-        // window hides is fetched once it has passed, so counts never stay behind the rows.
-        await RefreshCountsAsync(force: false);
-        ScheduleCountsRefresh();
-        if (reloadFirstPage && rowsChanged)
+        if (rowsChanged)
         {
-            // Rows that changed status show it now; reading the first page again for the new ones (a query) comes after.
+            // Rows that changed status show it now, without a query: the counts and the first page (queries) come after.
             await RaiseChangedAsync(false);
         }
-        await RaiseChangedAsync(reloadFirstPage);
+        // Counts move with every change; they are shared per node for a short window, so asking is cheap. What that
+        // window hides is fetched once it has passed, so counts never stay behind the rows.
+        var countsRead = await RefreshCountsAsync(force: false);
+        ScheduleCountsRefresh();
+        if (reloadFirstPage || countsRead || !rowsChanged)
+        {
+            await RaiseChangedAsync(reloadFirstPage);
+        }
     }
 
     private async Task RaiseChangedAsync(bool reloadFirstPage)
@@ -317,11 +320,12 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
         });
     }
 
-    private async Task RefreshCountsAsync(bool force)
+    /// <summary>Reads the counts again unless they were read less than <see cref="CountsEvery"/> ago; whether it read them.</summary>
+    private async Task<bool> RefreshCountsAsync(bool force)
     {
         if (Caller is not { } caller || (!force && clock.GetUtcNow() - countsAt < CountsEvery))
         {
-            return;
+            return false;
         }
         countsAt = clock.GetUtcNow();
         try
@@ -332,6 +336,7 @@ public sealed class ApplicationsDesk(ApplicationQueries queries, ReviewWork revi
         {
             Error = "Applications.CountsFailed";
         }
+        return true;
     }
 
     private void ResetCursors()
