@@ -17,6 +17,9 @@ namespace CreditDesk.Tests.Benchmarks;
 public sealed class LiveUpdateBenchmark(ITestOutputHelper output)
 {
     private const int Decisions = 200;
+
+    /// <summary>A first pass, not measured: the JIT tiers the circuit's render and the drain's path, as B1 and B5 warm up for 15 s.</summary>
+    private const int WarmUpDecisions = 60;
     private readonly BrowserFixture fixture = new();
 
     [Fact]
@@ -25,9 +28,10 @@ public sealed class LiveUpdateBenchmark(ITestOutputHelper output)
         await fixture.InitializeAsync();
         try
         {
+            await RunAsync(0, WarmUpDecisions);
             for (var run = 1; run <= BenchResults.Runs; run++)
             {
-                await RunAsync(run);
+                await RunAsync(run, Decisions);
             }
         }
         finally
@@ -36,7 +40,7 @@ public sealed class LiveUpdateBenchmark(ITestOutputHelper output)
         }
     }
 
-    private async Task RunAsync(int run)
+    private async Task RunAsync(int run, int decisions)
     {
         {
             await using var officer = await fixture.OpenAsync();
@@ -58,7 +62,7 @@ public sealed class LiveUpdateBenchmark(ITestOutputHelper output)
                 """);
             var submission = fixture.App.Services.GetRequiredService<ApplicationSubmission>();
             var ids = new List<Guid>();
-            for (var i = 0; i < Decisions; i++)
+            for (var i = 0; i < decisions; i++)
             {
                 ids.Add(await submission.SubmitAsync(ApplicationTestData.Colombian()));
                 await Task.Delay(60);
@@ -75,13 +79,17 @@ public sealed class LiveUpdateBenchmark(ITestOutputHelper output)
                 .Select(id => seen[id.ToString()] - committed[id]).Order().ToList();
 
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"B4 run {run}, decision commit → DOM, {latencies.Count}/{Decisions} observed: p50 {BenchResults.Percentile(latencies, 0.5):0} ms, " +
+                $"B4 {(run == 0 ? "warm-up" : $"run {run}")}, decision commit → DOM, {latencies.Count}/{decisions} observed: p50 {BenchResults.Percentile(latencies, 0.5):0} ms, " +
                 $"p95 {BenchResults.Percentile(latencies, 0.95):0} ms, max {latencies[^1]:0} ms");
             await BenchResults.NoteAsync(output, "b4.txt", line);
+            Assert.True(latencies.Count >= decisions * 9 / 10, line);
+            if (run == 0)
+            {
+                return;
+            }
             const string What = "decision commit → officer's DOM, 200 decisions";
             await BenchResults.MeasuredAsync(output, "B4", What, "p50", run, BenchResults.Percentile(latencies, 0.5), "ms");
             await BenchResults.MeasuredAsync(output, "B4", What, "p95", run, BenchResults.Percentile(latencies, 0.95), "ms", "<= 150");
-            Assert.True(latencies.Count >= Decisions * 9 / 10, line);
         }
     }
 }
