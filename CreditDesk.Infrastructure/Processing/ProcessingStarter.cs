@@ -7,12 +7,13 @@ namespace CreditDesk.Infrastructure.Processing;
 // Not AddQuartzHostedService: it starts the scheduler with the host, before the migrations have created Quartz's tables.
 /// <summary>
 /// Creates and starts this node's Quartz scheduler once the schema (Quartz's tables included) exists — never before,
-/// so a node can start while the database is still down — and shuts it down, letting running jobs finish, on stop.
+/// so a node can start while the database is still down — then lets wake-ups drain here, and on stop waits for the
+/// drains running and shuts the scheduler down, letting running jobs finish.
 /// Starting and stopping take turns: a stop that arrives while the scheduler is being created waits for it and then
 /// shuts it down, so no scheduler outlives its host (one that did kept its threads, and the test process, alive).
 /// </summary>
 public sealed class ProcessingStarter(
-    ISchedulerFactory schedulers, SchemaReadiness schema, ProcessingWakeup wakeup, IOptions<ProcessingOptions> options) : BackgroundService
+    ISchedulerFactory schedulers, SchemaReadiness schema, ProcessingWakeup wakeup, OutboxDrain drain, IOptions<ProcessingOptions> options) : BackgroundService
 {
     // Never disposed: StopAsync may be called again after the container is gone (WebApplicationFactory does).
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -41,7 +42,8 @@ public sealed class ProcessingStarter(
         {
             gate.Release();
         }
-        wakeup.Attach(scheduler);
+        // This node's wake-ups drain on this node (ProcessingWakeup); the scheduler runs the clustered sweep.
+        wakeup.Attach(() => drain.RunAsync(CancellationToken.None));
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -54,6 +56,7 @@ public sealed class ProcessingStarter(
                 return;
             }
             stopped = true;
+            await wakeup.DetachAsync();
             // The factory is per container, so these are this host's schedulers only. Running drains stop with the
             // host, so waiting for them is short, and the host's stop timeout must not abort the shutdown half-way.
             foreach (var created in await schedulers.GetAllSchedulers(CancellationToken.None))

@@ -41,4 +41,42 @@ public sealed class ProcessingStarterTests : IAsyncLifetime
             Assert.All(running, scheduler => Assert.Equal(SchedulerStatus.Shutdown, scheduler.Status));
         }
     }
+
+    [Fact]
+    public async Task Two_nodes_started_together_on_a_backlog_both_drain_it()
+    {
+        await database.InitializeAsync();
+        await using (var intake = await PipelineHost.StartAsync(database.ConnectionString, new Dictionary<string, string?> { ["Processing:Enabled"] = "false" }))
+        {
+            var submission = intake.Get<ApplicationSubmission>();
+            for (var i = 0; i < 240; i++)
+            {
+                await submission.SubmitAsync(ApplicationTestData.Colombian());
+            }
+        }
+        // Slow enough that neither node can finish the backlog before the other is up (≈ 3 s for one node alone), and
+        // no sweep after the first: each node is woken by its own start, on itself.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Processing:MaxConcurrency"] = "4",
+            ["Processing:BatchSize"] = "8",
+            ["Processing:SweepInterval"] = "00:10:00",
+            ["Bureaus:Faults:CO:Latency"] = "00:00:00.050",
+        };
+        var nodes = await Task.WhenAll(PipelineHost.StartAsync(database.ConnectionString, settings), PipelineHost.StartAsync(database.ConnectionString, settings));
+        try
+        {
+            await database.WaitUntilDecidedAsync(TimeSpan.FromSeconds(60), 240);
+
+            var deciders = await database.ListAsync("SELECT actor_id, count(*) FROM decisions GROUP BY actor_id", r => (Node: r.GetString(0), Decided: r.GetInt64(1)));
+            Assert.All(nodes, node => Assert.Contains(deciders, d => d.Node == node.Get<NodeIdentity>().Id && d.Decided > 0));
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
 }
