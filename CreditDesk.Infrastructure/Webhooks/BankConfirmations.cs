@@ -189,12 +189,9 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
                 live.Committed(recorded.Moved);
                 return outcome;
             }
-            if (recorded.GateHeld)
-            {
-                // Recorded by another delivery of the same event since the facts were read.
-                return await PreviousOutcomeAsync(bankId, bankEvent.EventId, bodyHash, cancellationToken);
-            }
-            if (attempt == Attempts)
+            // Not recorded: either the application changed (judged again) or another delivery of the same event was
+            // recorded since the facts were read (the next read finds it and answers from it).
+            if (!recorded.GateHeld && attempt == Attempts)
             {
                 throw new InvalidOperationException($"Application {bankEvent.ApplicationId} changed {Attempts} times while a bank event was judged.");
             }
@@ -314,19 +311,5 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
             return separator < 0 ? new WebhookOutcome.Rejected(error, error) : new WebhookOutcome.Rejected(error[..separator], error[(separator + 2)..]);
         }
         return new WebhookOutcome.Duplicate();
-    }
-
-    /// <summary>The earlier delivery was recorded after this one's facts were read: read it now.</summary>
-    private async Task<WebhookOutcome> PreviousOutcomeAsync(Guid bankId, string eventId, byte[] bodyHash, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT body_hash, outcome, error FROM webhook_events WHERE bank_id = @bank AND event_id = @event");
-        command.Parameters.AddWithValue("bank", bankId);
-        command.Parameters.AddWithValue("event", eventId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            throw new InvalidOperationException($"Webhook event {eventId} vanished.");
-        }
-        return PreviousOutcome(new PreviousDelivery(reader.GetFieldValue<byte[]>(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)), bodyHash);
     }
 }

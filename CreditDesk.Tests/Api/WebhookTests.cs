@@ -137,15 +137,8 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task A_repeat_of_a_delivery_in_flight_waits_for_its_answer_without_a_query_of_its_own()
     {
-        var (id, bankId) = await ApprovedWithBankAsync();
-        var confirmations = api.App.Services.GetRequiredService<BankConfirmations>();
-        var bankEvent = Disbursement(id);
-        await using var holder = await LockAsync(id);
-
-        var first = confirmations.HandleAsync(bankEvent, bankId, Hash, CancellationToken.None);
-        await WaitForLockWaitersAsync(1);
-        var repeat = confirmations.HandleAsync(bankEvent, bankId, Hash, CancellationToken.None);
-        await Task.Delay(300);
+        var (_, lockHolder, first, repeat) = await FirstBehindALockAndItsRepeatAsync();
+        await using var holder = lockHolder;
         var waiting = await LockWaitersAsync();
         await holder.CommitAsync();
 
@@ -157,15 +150,8 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task A_repeat_whose_first_delivery_fails_is_handled_on_its_own()
     {
-        var (id, bankId) = await ApprovedWithBankAsync();
-        var confirmations = api.App.Services.GetRequiredService<BankConfirmations>();
-        var bankEvent = Disbursement(id);
-        await using var holder = await LockAsync(id);
-
-        var first = confirmations.HandleAsync(bankEvent, bankId, Hash, CancellationToken.None);
-        await WaitForLockWaitersAsync(1);
-        var repeat = confirmations.HandleAsync(bankEvent, bankId, Hash, CancellationToken.None);
-        await Task.Delay(300);
+        var (id, lockHolder, first, repeat) = await FirstBehindALockAndItsRepeatAsync();
+        await using var holder = lockHolder;
         // The first delivery's write fails where it waits (its connection is cut): the repeat, waiting on it, goes on by itself.
         await api.Database.ExecuteAsync("""
             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO webhook_events%'
@@ -202,6 +188,20 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
         {
         }
         Assert.IsType<WebhookOutcome.Duplicate>(await confirmations.HandleAsync(bankEvent, bankId, Hash, CancellationToken.None));
+    }
+
+    /// <summary>A disbursement's first delivery queued behind another session's lock on its application, and a repeat sent 300 ms later.</summary>
+    private async Task<(Guid Id, RowLock Holder, Task<WebhookOutcome> First, Task<WebhookOutcome> Repeat)> FirstBehindALockAndItsRepeatAsync()
+    {
+        var (id, bankId) = await ApprovedWithBankAsync();
+        var confirmations = api.App.Services.GetRequiredService<BankConfirmations>();
+        var bankEvent = Disbursement(id);
+        var holder = await LockAsync(id);
+        var first = confirmations.HandleAsync(bankEvent, bankId, Hash, CancellationToken.None);
+        await WaitForLockWaitersAsync(1);
+        var repeat = confirmations.HandleAsync(bankEvent, bankId, Hash, CancellationToken.None);
+        await Task.Delay(300);
+        return (id, holder, first, repeat);
     }
 
     private static readonly byte[] Hash = SHA256.HashData("the delivered bytes"u8);
