@@ -327,8 +327,7 @@ public sealed class ApplicationsApiTests(ApiFixture api) : IClassFixture<ApiFixt
     [Fact]
     public async Task An_admin_moves_an_application_under_review_to_approved_and_the_audit_shows_it()
     {
-        var id = await CreateAsync();
-        await api.Database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW' WHERE id = '{id}'");
+        var id = await api.Database.SubmitOutOfPipelineAsync(CreateAsync, "UNDER_REVIEW");
         using var admin = api.Client(AdminKey);
 
         using var response = await admin.PatchAsJsonAsync($"api/v1/applications/{id}/status", new { status = "APPROVED", reason = "Payslips checked" });
@@ -346,8 +345,7 @@ public sealed class ApplicationsApiTests(ApiFixture api) : IClassFixture<ApiFixt
     [Fact]
     public async Task Status_changes_answer_409_for_an_invalid_transition_403_for_officers_and_422_without_a_reason()
     {
-        var id = await CreateAsync();
-        await api.Database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'REJECTED' WHERE id = '{id}'");
+        var id = await api.Database.SubmitOutOfPipelineAsync(CreateAsync, "REJECTED");
 
         using var invalid = await api.Client(AdminKey).PatchAsJsonAsync($"api/v1/applications/{id}/status", new { status = "APPROVED", reason = "Because" });
         using var officer = await api.Client(OfficerKey).PatchAsJsonAsync($"api/v1/applications/{id}/status", new { status = "APPROVED", reason = "Because" });
@@ -366,8 +364,7 @@ public sealed class ApplicationsApiTests(ApiFixture api) : IClassFixture<ApiFixt
     [Fact]
     public async Task An_admin_transition_without_a_reason_is_a_422_on_the_reason_field()
     {
-        var id = await CreateAsync();
-        await api.Database.ExecuteAsync($"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW' WHERE id = '{id}'");
+        var id = await api.Database.SubmitOutOfPipelineAsync(CreateAsync, "UNDER_REVIEW");
 
         using var response = await api.Client(AdminKey).PatchAsJsonAsync($"api/v1/applications/{id}/status", new { status = "APPROVED", reason = " " });
 

@@ -103,10 +103,8 @@ public sealed class BanksPageTests(BrowserFixture fixture) : IClassFixture<Brows
     private async Task<Guid> ApprovedSpanishApplicationAsync()
     {
         var submission = fixture.App.Services.GetRequiredService<ApplicationSubmission>();
-        var id = await submission.SubmitAsync(new ApplicationForm("ES", "Marta Ruiz", ApplicationTestData.NextDni(), 9_000m, 3_000m, 36));
-        await fixture.Database.ExecuteAsync(
-            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'APPROVED', updated_at = now() WHERE id = '{id}'");
-        return id;
+        return await fixture.Database.SubmitOutOfPipelineAsync(
+            () => submission.SubmitAsync(new ApplicationForm("ES", "Marta Ruiz", ApplicationTestData.NextDni(), 9_000m, 3_000m, 36)), "APPROVED");
     }
 
     private Task<HttpResponseMessage> ConfirmAsync(Guid application, string keyId, string secret, string type)

@@ -75,9 +75,6 @@ public sealed class LanguageTests(BrowserFixture fixture) : IClassFixture<Browse
     private async Task<Guid> SeedAsync(ApplicationForm form, string status)
     {
         var submission = (ApplicationSubmission)fixture.App.Services.GetService(typeof(ApplicationSubmission))!;
-        var id = await Infrastructure.ApplicationTestData.SubmitAsync(submission, form);
-        await fixture.Database.ExecuteAsync(
-            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = '{status}', updated_at = now() WHERE id = '{id}'");
-        return id;
+        return await fixture.Database.SubmitOutOfPipelineAsync(() => Infrastructure.ApplicationTestData.SubmitAsync(submission, form), status);
     }
 }

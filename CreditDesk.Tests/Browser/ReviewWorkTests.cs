@@ -95,10 +95,9 @@ public sealed class ReviewWorkTests(BrowserFixture fixture) : IClassFixture<Brow
     public async Task An_officer_asks_for_a_payslip_the_applicant_sees_the_request_live_uploads_a_PDF_and_the_officer_sees_it_live()
     {
         var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
-        var created = await submission.SubmitAsync(Infrastructure.ApplicationTestData.Colombian(), "dev-applicant", "dev-applicant", CancellationToken.None);
-        var id = ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)created).Id;
-        await fixture.Database.ExecuteAsync(
-            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW', updated_at = now() WHERE id = '{id}'");
+        var id = await fixture.Database.SubmitOutOfPipelineAsync(async () =>
+            ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)await submission.SubmitAsync(
+                Infrastructure.ApplicationTestData.Colombian(), "dev-applicant", "dev-applicant", CancellationToken.None)).Id, "UNDER_REVIEW");
         await using var applicant = await fixture.OpenAsync();
         await applicant.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, $"/my/applications/{id}");
         await Expect(applicant.Page.GetByTestId("documents-empty")).ToBeVisibleAsync();
@@ -134,10 +133,9 @@ public sealed class ReviewWorkTests(BrowserFixture fixture) : IClassFixture<Brow
     public async Task On_a_phone_the_review_panel_and_the_applicants_documents_fit_the_screen_in_the_readers_language(string locale)
     {
         var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
-        var created = await submission.SubmitAsync(Infrastructure.ApplicationTestData.Colombian(), "dev-applicant", "dev-applicant", CancellationToken.None);
-        var id = ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)created).Id;
-        await fixture.Database.ExecuteAsync(
-            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW', updated_at = now() WHERE id = '{id}'");
+        var id = await fixture.Database.SubmitOutOfPipelineAsync(async () =>
+            ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)await submission.SubmitAsync(
+                Infrastructure.ApplicationTestData.Colombian(), "dev-applicant", "dev-applicant", CancellationToken.None)).Id, "UNDER_REVIEW");
         await using var officer = await fixture.OpenAsync(locale);
         await officer.Page.SetViewportSizeAsync(390, 844);
         await officer.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, $"/applications/{id}");
@@ -163,9 +161,7 @@ public sealed class ReviewWorkTests(BrowserFixture fixture) : IClassFixture<Brow
     private async Task<Guid> SeedUnderReviewAsync()
     {
         var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
-        var id = await Infrastructure.ApplicationTestData.SubmitAsync(submission, Infrastructure.ApplicationTestData.Colombian());
-        await fixture.Database.ExecuteAsync(
-            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'UNDER_REVIEW', updated_at = now() WHERE id = '{id}'");
-        return id;
+        return await fixture.Database.SubmitOutOfPipelineAsync(
+            () => Infrastructure.ApplicationTestData.SubmitAsync(submission, Infrastructure.ApplicationTestData.Colombian()), "UNDER_REVIEW");
     }
 }

@@ -54,47 +54,38 @@ public class ApiFixture : IAsyncLifetime
     /// <paramref name="status"/> with its outbox row removed, so no processing touches it.
     /// </summary>
     /// <summary>
-    /// A new application put in <paramref name="status"/>, taken out of the outbox before the drain decided it: a
-    /// decision is gated on its outbox row, so once that row is gone the drain writes nothing more. The drain wakes at
-    /// once and sometimes decides first; that application is left to it and another one submitted. With a given
-    /// <paramref name="document"/> there is no other one to submit: the drain's work on it is waited out and its status
-    /// set over the decision.
+    /// A new application put in <paramref name="status"/> before the drain decided it (<see cref="Db.SubmitOutOfPipelineAsync"/>).
+    /// With a given <paramref name="document"/> there is no other one to submit when the drain was first: its work on that
+    /// one is waited out and its status set over the decision.
     /// </summary>
     public async Task<Guid> ApplicationInStatusAsync(string status, string? document = null)
     {
         using var applicant = Client(ApplicantKey);
-        for (var attempt = 1; ; attempt++)
+        async Task<Guid> SubmitAsync()
         {
             using var created = await applicant.PostAsJsonAsync("api/v1/applications", new
             {
                 country = "CO", full_name = "Mateo Vargas", document = document ?? Infrastructure.ApplicationTestData.NextCedula(),
                 amount = "5000000.00", monthly_income = "4000000", term_months = 36,
             });
-            var id = (await JsonAsync(created)).GetProperty("id").GetGuid();
-            var taken = await Database.ScalarAsync<long>($"""
-                WITH unclaimed AS (
-                    DELETE FROM application_outbox WHERE application_id = '{id}' RETURNING application_id),
-                moved AS (
-                    UPDATE credit_applications SET status = '{status}' WHERE id IN (SELECT application_id FROM unclaimed) RETURNING id)
-                SELECT count(*) FROM moved
-                """);
-            if (taken == 1)
-            {
-                return id;
-            }
-            if (document is not null)
-            {
-                for (var deadline = DateTime.UtcNow.AddSeconds(30);
-                     await Database.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM application_outbox WHERE application_id = '{id}')");
-                     await Task.Delay(50))
-                {
-                    Assert.True(DateTime.UtcNow < deadline, $"The drain did not finish application {id} in 30 s.");
-                }
-                await Database.ExecuteAsync($"UPDATE credit_applications SET status = '{status}' WHERE id = '{id}'");
-                return id;
-            }
-            Assert.True(attempt < 10, "The drain decided ten new applications in a row before the test could take them.");
+            return (await JsonAsync(created)).GetProperty("id").GetGuid();
         }
+        if (document is null)
+        {
+            return await Database.SubmitOutOfPipelineAsync(SubmitAsync, status);
+        }
+        var id = await SubmitAsync();
+        if (!await Database.TryTakeFromPipelineAsync(id, status))
+        {
+            for (var deadline = DateTime.UtcNow.AddSeconds(30);
+                 await Database.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM application_outbox WHERE application_id = '{id}')");
+                 await Task.Delay(50))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"The drain did not finish application {id} in 30 s.");
+            }
+            await Database.ExecuteAsync($"UPDATE credit_applications SET status = '{status}' WHERE id = '{id}'");
+        }
+        return id;
     }
 
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>

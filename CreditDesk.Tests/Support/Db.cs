@@ -27,6 +27,35 @@ public static class Db
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Submits an application (with <paramref name="submit"/>) and puts it in <paramref name="status"/>, taken out of the
+    /// outbox before the drain decided it: a decision is gated on its outbox row, so once that row is gone the drain
+    /// writes nothing more. The drain wakes at once and sometimes decides first; that application is left to it and
+    /// another one submitted.
+    /// </summary>
+    public static async Task<Guid> SubmitOutOfPipelineAsync(this PostgresDatabase database, Func<Task<Guid>> submit, string status)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var id = await submit();
+            if (await database.TryTakeFromPipelineAsync(id, status))
+            {
+                return id;
+            }
+            Assert.True(attempt < 10, "The drain decided ten new applications in a row before the test could take them.");
+        }
+    }
+
+    /// <summary>Puts an application in <paramref name="status"/> if the drain has not decided it yet (see <see cref="SubmitOutOfPipelineAsync"/>).</summary>
+    public static async Task<bool> TryTakeFromPipelineAsync(this PostgresDatabase database, Guid id, string status) =>
+        await database.ScalarAsync<long>($"""
+            WITH unclaimed AS (
+                DELETE FROM application_outbox WHERE application_id = '{id}' RETURNING application_id),
+            moved AS (
+                UPDATE credit_applications SET status = '{status}', updated_at = now() WHERE id IN (SELECT application_id FROM unclaimed) RETURNING id)
+            SELECT count(*) FROM moved
+            """) == 1;
+
     /// <summary>Polls until every application in the list has left PENDING/VALIDATING, or fails after the timeout.</summary>
     public static async Task WaitUntilDecidedAsync(this PostgresDatabase database, TimeSpan timeout, int expectedCount)
     {
