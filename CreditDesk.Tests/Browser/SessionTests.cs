@@ -1,5 +1,6 @@
 using System.Net;
 using CreditDesk.Tests.Support;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace CreditDesk.Tests.Browser;
@@ -20,16 +21,42 @@ public sealed class SessionTests(StrictSessionsFixture fixture) : IClassFixture<
         await browser.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
         var copied = await CopiedCookieAsync(browser);
         Assert.Equal(HttpStatusCode.OK, await ApiStatusWithAsync(copied));
-        var otherTab = await browser.Context.NewPageAsync();
-        await otherTab.GotoAsync("/applications");
-        await Expect(otherTab.GetByTestId("applications-grid")).ToBeVisibleAsync();
+        var otherTab = await OtherTabAsync(browser);
+        await otherTab.Page.GotoAsync("/applications");
+        await Expect(otherTab.Page.GetByTestId("applications-grid")).ToBeVisibleAsync();
+        await Expect(otherTab.Page.GetByTestId("circuit")).ToHaveAttributeAsync("data-interactive", "true");
 
-        await browser.Page.GetByTestId("logout").ClickAsync();
-        await browser.Page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        await SignOutAsync(browser);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await ApiStatusWithAsync(copied));
         // The other tab's circuit is checked too: it leaves the desk for the sign-in page by itself.
-        await otherTab.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 15_000 });
+        await FallsBackToSignInAsync(otherTab);
+    }
+
+    [Fact]
+    public async Task A_tab_whose_live_connection_opens_after_signing_out_falls_back_to_sign_in()
+    {
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(BrowserFixture.OfficerEmail, BrowserFixture.OfficerPassword, "/applications");
+        var otherTab = await OtherTabAsync(browser);
+        // The page is drawn and its connection negotiated while signed in; the connection itself opens after signing out.
+        var negotiated = new TaskCompletionSource();
+        var signedOut = new TaskCompletionSource();
+        await otherTab.Page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            var response = await route.FetchAsync();
+            negotiated.TrySetResult();
+            await signedOut.Task;
+            await route.FulfillAsync(new RouteFulfillOptions { Response = response });
+        });
+        await otherTab.Page.GotoAsync("/applications");
+        await Expect(otherTab.Page.GetByTestId("applications-grid")).ToBeVisibleAsync();
+        await negotiated.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        await SignOutAsync(browser);
+        signedOut.SetResult();
+
+        await FallsBackToSignInAsync(otherTab);
     }
 
     [Fact]
@@ -51,6 +78,36 @@ public sealed class SessionTests(StrictSessionsFixture fixture) : IClassFixture<
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, await ApiStatusWithAsync(copied));
+    }
+
+    /// <summary>Another tab of the same browser (same cookies), its console kept for a failure's message.</summary>
+    private static async Task<BrowserPage> OtherTabAsync(BrowserPage browser)
+    {
+        var tab = new BrowserPage(browser.Context, await browser.Context.NewPageAsync());
+        tab.Page.Console += (_, message) => tab.Errors.Add($"{message.Type}: {message.Text}");
+        tab.Page.PageError += (_, error) => tab.Errors.Add(error);
+        return tab;
+    }
+
+    private static async Task SignOutAsync(BrowserPage browser)
+    {
+        await browser.Page.GetByTestId("logout").ClickAsync();
+        await browser.Page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+    }
+
+    /// <summary>The tab reaches the sign-in page by itself; if it does not, the failure says where it stayed and what its console said.</summary>
+    private static async Task FallsBackToSignInAsync(BrowserPage tab)
+    {
+        try
+        {
+            await tab.Page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            var interactive = await tab.Page.GetByTestId("circuit").GetAttributeAsync("data-interactive", new() { Timeout = 1_000 });
+            Assert.Fail($"The tab stayed on {tab.Page.Url} (interactive: {interactive ?? "no marker"}, error bar shown: "
+                + $"{await tab.Page.GetByTestId("blazor-error").IsVisibleAsync()}). Its console:{Environment.NewLine}{string.Join(Environment.NewLine, tab.Errors)}");
+        }
     }
 
     private static async Task<string> CopiedCookieAsync(BrowserPage browser) =>

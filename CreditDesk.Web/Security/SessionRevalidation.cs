@@ -12,18 +12,37 @@ namespace CreditDesk.Web.Security;
 /// since it was last checked (Identity's security-stamp validator), and an open page's circuit, checked on the same
 /// interval, falls back to signed out. A copied cookie is worth nothing after that.
 /// </summary>
-public sealed class SessionRevalidation(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> identity, IOptions<SessionOptions> session)
+public sealed partial class SessionRevalidation(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> identity, IOptions<SessionOptions> session)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
+    private readonly ILogger logger = loggerFactory.CreateLogger<SessionRevalidation>();
+
     /// <summary>A circuit is checked at least every second even when cookies are checked on every request.</summary>
     protected override TimeSpan RevalidationInterval => session.Value.SessionCheckInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : session.Value.SessionCheckInterval;
 
+    /// <summary>
+    /// Whether the circuit's session still holds. A check that fails (the database unreachable for a moment) is tried again
+    /// on the next interval: the base class would sign the page out, so one failover would send every open desk to the
+    /// sign-in page and lose what people were typing. A page can do nothing without the database meanwhile, and the next
+    /// check that gets an answer ends a session that has ended.
+    /// </summary>
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        return await IsCurrentAsync(users, identity.Value, authenticationState.User);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+            return await IsCurrentAsync(users, identity.Value, authenticationState.User);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogCheckFailed(logger, exception, RevalidationInterval);
+            return true;
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A session check failed; it is tried again in {Interval}")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception, TimeSpan interval);
 
     /// <summary>Whether the principal's stamp is still the account's and the account is not locked out.</summary>
     private static async Task<bool> IsCurrentAsync(UserManager<IdentityUser> users, IdentityOptions identity, ClaimsPrincipal principal)
