@@ -56,7 +56,7 @@ public sealed class ApplicationProcessor(
         var decision = DecisionEngine.Decide(version, claimed.Request, report);
         var now = clock.GetUtcNow();
         await RecordDecisionAsync(claimed.Item, decision, report,
-            DecisionRecord.Automatic(version, decision, report, claimed.SubmittedAt, now), now, cancellationToken);
+            DecisionRecord.Automatic(version, decision, report, claimed.SubmittedAt, now), now);
         activity?.SetTag("creditdesk.status", decision.Status.ToCode());
         CreditDeskTelemetry.ApplicationsDecided.Add(1,
             new KeyValuePair<string, object?>("country", policy.Code), new KeyValuePair<string, object?>("status", decision.Status.ToCode()));
@@ -169,12 +169,13 @@ public sealed class ApplicationProcessor(
     private const string DecisionAssignments = ", decided_at = @now, risk_score = @risk, rule_results = @rules, bureau_report = @report";
 
     private async Task RecordDecisionAsync(
-        OutboxItem item, Decision decision, BureauReport report, DecisionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+        OutboxItem item, Decision decision, BureauReport report, DecisionRecord record, DateTimeOffset now)
     {
         var failed = decision.Rules.Where(r => r.Failed).Select(r => r.Name).ToList();
         var reason = $"Automatic decision, risk score {decision.RiskScore}" + (failed.Count > 0 ? $"; failed: {string.Join(", ", failed)}" : "");
         // Removing our claimed outbox row gates the whole statement: a node that lost its lease writes nothing. The
-        // statement is committed with whatever other decisions are ready at the same moment (DecisionWriter).
+        // statement is committed with whatever other decisions are ready at the same moment (DecisionWriter). Once handed
+        // over it is waited for even when the drain is being stopped: a decision that commits is published.
         var moved = await writer.WriteAsync(DecisionStatement, parameters =>
         {
             parameters.AddWithValue("outbox", item.Id);
@@ -185,7 +186,7 @@ public sealed class ApplicationProcessor(
             AddAssessment(parameters, decision, report);
             StatusWrites.AddDecisionRecord(parameters, record);
             parameters.AddWithValue("reason", Truncate(reason, 500));
-        }, ValidatingCode, decision.Status.ToCode(), cancellationToken);
+        }, ValidatingCode, decision.Status.ToCode(), CancellationToken.None);
         live.Committed(moved);
     }
 

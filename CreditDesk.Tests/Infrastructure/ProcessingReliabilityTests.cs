@@ -52,6 +52,52 @@ public sealed class ProcessingReliabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_decision_handed_to_the_database_while_the_drain_is_being_stopped_is_committed_and_published()
+    {
+        await using var node = await PipelineHost.StartAsync(database.ConnectionString, NoProcessing);
+        var id = await node.Get<ApplicationSubmission>().SubmitAsync(ApplicationTestData.Colombian());
+        // This node has claimed the application (as the drain does), and another session holds the application's row.
+        await database.ExecuteAsync($"""
+            UPDATE application_outbox SET claimed_by = 'stopping-node', claimed_until = now() + interval '1 minute', attempts = 1;
+            UPDATE credit_applications SET status = 'VALIDATING' WHERE id = '{id}';
+            """);
+        var claimed = (await database.ListAsync($"""
+            SELECT o.id, a.document_cipher, a.pii_key_id FROM application_outbox o JOIN credit_applications a ON a.id = o.application_id WHERE a.id = '{id}'
+            """, r => new ClaimedApplication(new OutboxItem(r.GetInt64(0), id, 1, null), "VALIDATING", "CO",
+                new CreditDesk.Domain.Decisions.LoanRequest(5_000_000m, 4_000_000m, 36), r.GetFieldValue<byte[]>(1), r.GetString(2), null, DateTimeOffset.UtcNow)))[0];
+        var processor = new ApplicationProcessor(
+            node.Get<Npgsql.NpgsqlDataSource>(), node.Get<CreditDesk.Infrastructure.Pii.PiiCipher>(), node.Get<ResilientBureau>(),
+            new NodeIdentity("stopping-node"), node.Get<LoanCatalogue>(), node.Get<DecisionWriter>(),
+            node.Get<CreditDesk.Infrastructure.Events.LiveEvents>(), TimeProvider.System);
+        using var published = node.Get<CreditDesk.Infrastructure.Events.ApplicationEventHub>().Subscribe();
+        await using var holder = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await holder.OpenAsync();
+        await using var lockHeld = await holder.BeginTransactionAsync();
+        await using (var select = new Npgsql.NpgsqlCommand($"SELECT 1 FROM credit_applications WHERE id = '{id}' FOR UPDATE", holder, lockHeld))
+        {
+            await select.ExecuteNonQueryAsync();
+        }
+        using var stopping = new CancellationTokenSource();
+
+        var processing = processor.ProcessAsync(claimed, stopping.Token);
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); await database.ScalarAsync<long>(
+                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%DELETE FROM application_outbox%'") == 0; await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Expected the decision waiting on the application's lock.");
+        }
+        await stopping.CancelAsync();
+        await lockHeld.CommitAsync();
+
+        // The decision was already in the database's hands: the drain sees it through, and its screens hear of it.
+        await processing.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.NotEqual("VALIDATING", await database.ScalarAsync<string>($"SELECT status FROM credit_applications WHERE id = '{id}'"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (await published.Reader.ReadAsync(timeout.Token) is var change && !(change.Id == id && change.PreviousStatus == "VALIDATING"))
+        {
+        }
+    }
+
+    [Fact]
     public async Task Two_nodes_with_their_own_schedulers_on_one_database_decide_1000_applications_each_exactly_once()
     {
         const int count = 1_000;
