@@ -35,6 +35,9 @@ public abstract record WebhookOutcome
 
     /// <summary>The application is not disbursed through the signing bank: nothing is recorded, so a retry after it is given to that bank applies.</summary>
     public sealed record NotThisBanks : WebhookOutcome;
+
+    /// <summary>The application kept changing while the event was judged: nothing is recorded, so a retry is judged afresh.</summary>
+    public sealed record Busy : WebhookOutcome;
 }
 
 /// <summary>
@@ -42,7 +45,7 @@ public abstract record WebhookOutcome
 /// statement, so of many concurrent deliveries one applies and the rest see a duplicate. A bank acts only on
 /// applications disbursed through it.
 /// </summary>
-public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents live, TimeProvider clock, ILogger<BankConfirmations> logger)
+public sealed partial class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents live, TimeProvider clock, ILogger<BankConfirmations> logger)
 {
     /// <summary>Groups committing at once, as the drain's decisions (<see cref="Processing.ProcessingOptions.DecisionWriters"/>).</summary>
     private const int Writers = 2;
@@ -67,6 +70,7 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
             WebhookOutcome.Duplicate => "duplicate",
             WebhookOutcome.ReusedEventId => "reused_event_id",
             WebhookOutcome.NotThisBanks => "not_this_banks",
+            WebhookOutcome.Busy => "busy",
             _ => "rejected",
         };
         activity?.SetTag("creditdesk.outcome", name);
@@ -158,8 +162,8 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
     private static readonly string RecordJudgedMove = RecordJudged(moves: true);
     private static readonly string RecordJudgedOnly = RecordJudged(moves: false);
 
-    /// <summary>How often a delivery is judged again when its application changed between reading and recording.</summary>
-    private const int Attempts = 10;
+    /// <summary>How often a delivery is judged when its application keeps changing between reading and recording (tests lower it).</summary>
+    internal int Attempts { get; init; } = 10;
 
     /// <summary>
     /// A delivery in two round trips: its facts are read (no transaction), judged here, and the outcome is recorded in a
@@ -191,9 +195,10 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
             }
             // Not recorded: either the application changed (judged again) or another delivery of the same event was
             // recorded since the facts were read (the next read finds it and answers from it).
-            if (!recorded.GateHeld && attempt == Attempts)
+            if (!recorded.GateHeld && attempt >= Attempts)
             {
-                throw new InvalidOperationException($"Application {bankEvent.ApplicationId} changed {Attempts} times while a bank event was judged.");
+                LogBusy(logger, bankEvent.ApplicationId, Attempts);
+                return new WebhookOutcome.Busy();
             }
         }
     }
@@ -312,4 +317,7 @@ public sealed class BankConfirmations(NpgsqlDataSource dataSource, LiveEvents li
         }
         return new WebhookOutcome.Duplicate();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Application {ApplicationId} changed each of the {Attempts} times a bank event was judged; answered busy")]
+    private static partial void LogBusy(ILogger logger, Guid applicationId, int attempts);
 }

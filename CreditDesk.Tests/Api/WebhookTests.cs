@@ -216,37 +216,14 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     /// <summary>Another session's lock on the application, which a disbursement's delivery queues behind until it commits.</summary>
-    private async Task<RowLock> LockAsync(Guid id)
-    {
-        var connection = new NpgsqlConnection(api.Database.ConnectionString);
-        await connection.OpenAsync();
-        var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand($"SELECT 1 FROM credit_applications WHERE id = '{id}' FOR UPDATE", connection, transaction);
-        await command.ExecuteNonQueryAsync();
-        return new RowLock(connection, transaction);
-    }
+    private Task<RowLock> LockAsync(Guid id) => RowLock.TakeAsync(api.Database, id);
 
-    private sealed class RowLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        public Task CommitAsync() => transaction.CommitAsync();
+    /// <summary>The statement every delivery's write runs (it inserts the event row).</summary>
+    private const string DeliveryWrite = "INSERT INTO webhook_events";
 
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.DisposeAsync();
-            await connection.DisposeAsync();
-        }
-    }
+    private Task<long> LockWaitersAsync() => RowLock.WaitersAsync(api.Database, DeliveryWrite);
 
-    private Task<long> LockWaitersAsync() => api.Database.ScalarAsync<long>(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO webhook_events%'");
-
-    private async Task WaitForLockWaitersAsync(long count)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); await LockWaitersAsync() != count; await Task.Delay(20))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Expected {count} delivery waiting on the application's lock.");
-        }
-    }
+    private Task WaitForLockWaitersAsync(long count) => RowLock.WaitForWaitersAsync(api.Database, DeliveryWrite, count);
 
     [Fact]
     public async Task An_unknown_application_is_422_recorded_and_the_same_on_every_retry()
@@ -311,6 +288,44 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     private Task<HttpResponseMessage> SendAsync(byte[] body) => SendAsync(body, TestBanks.Sign(body));
 
     private Task<HttpResponseMessage> SendAsync(byte[] body, string? header) => TestBanks.SendAsync(api.App.BaseAddress, body, header);
+}
+
+/// <summary>An app that judges a delivery once (production: ten times) before answering that its application is busy.</summary>
+public sealed class JudgedOnceFixture : ApiFixture
+{
+    protected override Action<IServiceCollection> TestServices => services => services.AddSingleton(provider => new BankConfirmations(
+        provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<LiveEvents>(), TimeProvider.System,
+        NullLogger<BankConfirmations>.Instance) { Attempts = 1 });
+}
+
+public sealed class BusyApplicationWebhookTests(JudgedOnceFixture api) : IClassFixture<JudgedOnceFixture>
+{
+    [Fact]
+    public async Task A_delivery_whose_application_keeps_changing_while_it_is_judged_is_answered_503_with_Retry_After_and_nothing_is_recorded()
+    {
+        var id = await api.ApplicationInStatusAsync("APPROVED");
+        var body = TestBanks.Event(id);
+        await using var holder = await RowLock.TakeAsync(api.Database, id);
+
+        // Judged on the application as it was; before the write gets the row, its amount changes under it.
+        var delivery = TestBanks.SendAsync(api.App.BaseAddress, body, TestBanks.Sign(body));
+        await RowLock.WaitForWaitersAsync(api.Database, "INSERT INTO webhook_events", 1);
+        await holder.ExecuteAsync($"UPDATE credit_applications SET requested_amount = requested_amount + 1 WHERE id = '{id}'");
+        await holder.CommitAsync();
+        using var busy = await delivery;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), busy.Headers.RetryAfter?.Delta);
+        Assert.Equal("/api/v1/problems/application_busy", (await JsonAsync(busy)).GetProperty("type").GetString());
+        Assert.Equal("APPROVED", await api.Database.StatusAsync(id));
+        Assert.Equal(0L, await api.Database.ScalarAsync<long>($"SELECT count(*) FROM webhook_events WHERE application_id = '{id}'"));
+
+        // Nothing was recorded, so the bank's retry is judged afresh: once the amount is what it confirmed, it applies.
+        await api.Database.ExecuteAsync($"UPDATE credit_applications SET requested_amount = requested_amount - 1 WHERE id = '{id}'");
+        using var retry = await TestBanks.SendAsync(api.App.BaseAddress, body, TestBanks.Sign(body));
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("DISBURSED", await api.Database.StatusAsync(id));
+    }
 }
 
 public sealed class WebhookSignatureTests

@@ -70,23 +70,13 @@ public sealed class ProcessingReliabilityTests : IAsyncLifetime
             new NodeIdentity("stopping-node"), node.Get<LoanCatalogue>(), node.Get<DecisionWriter>(),
             node.Get<CreditDesk.Infrastructure.Events.LiveEvents>(), TimeProvider.System);
         using var published = node.Get<CreditDesk.Infrastructure.Events.ApplicationEventHub>().Subscribe();
-        await using var holder = new Npgsql.NpgsqlConnection(database.ConnectionString);
-        await holder.OpenAsync();
-        await using var lockHeld = await holder.BeginTransactionAsync();
-        await using (var select = new Npgsql.NpgsqlCommand($"SELECT 1 FROM credit_applications WHERE id = '{id}' FOR UPDATE", holder, lockHeld))
-        {
-            await select.ExecuteNonQueryAsync();
-        }
+        await using var holder = await RowLock.TakeAsync(database, id);
         using var stopping = new CancellationTokenSource();
 
         var processing = processor.ProcessAsync(claimed, stopping.Token);
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); await database.ScalarAsync<long>(
-                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%DELETE FROM application_outbox%'") == 0; await Task.Delay(20))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Expected the decision waiting on the application's lock.");
-        }
+        await RowLock.WaitForWaitersAsync(database, "DELETE FROM application_outbox", 1);
         await stopping.CancelAsync();
-        await lockHeld.CommitAsync();
+        await holder.CommitAsync();
 
         // The decision was already in the database's hands: the drain sees it through, and its screens hear of it.
         await processing.WaitAsync(TimeSpan.FromSeconds(10));

@@ -20,10 +20,13 @@ public class ApiFixture : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Services replaced for this fixture's app (after the app's own registrations).</summary>
+    protected virtual Action<IServiceCollection>? TestServices => null;
+
     public virtual async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        App = new AppHost(Database.ConnectionString, Settings);
+        App = new AppHost(Database.ConnectionString, Settings, TestServices);
         await App.StartAndWaitUntilReadyAsync();
         var keys = App.Services.GetRequiredService<ApiKeyStore>();
         await keys.EnsureAsync("test applicant", Roles.Applicant, "user-applicant-1", ApplicantKey, CancellationToken.None);

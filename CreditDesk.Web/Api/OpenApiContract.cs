@@ -82,7 +82,8 @@ public static class OpenApiContract
             // Anything that reads the database can find it away (DatabaseUnavailableHandler): said once here for every such operation.
             if (!metadata.OfType<ReadsNoDatabase>().Any())
             {
-                Add(operation, context, "503", "The database cannot be reached (problem type database_unavailable); nothing was changed. Retry-After says when to try again.");
+                Add(operation, context, "503", "The database cannot be reached (problem type database_unavailable); nothing was changed. Retry-After says when to try again."
+                    + string.Concat(metadata.OfType<AlsoUnavailable>().Select(also => " " + also.Description)));
             }
             return Task.CompletedTask;
         });
@@ -101,6 +102,9 @@ public static class OpenApiContract
             },
         });
     }
+
+    /// <summary>Endpoint metadata: another reason the operation answers 503, said after the database's.</summary>
+    public sealed record AlsoUnavailable(string Description);
 
     /// <summary>Endpoint metadata: answers from memory, so it never answers 503 (the problem registry, the countries).</summary>
     public sealed class ReadsNoDatabase

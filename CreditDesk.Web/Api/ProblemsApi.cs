@@ -59,6 +59,7 @@ public static class ProblemsApi
         new("server_error", [500], "Something went wrong on our side.", true, "An unexpected error; nothing you sent caused it. Retrying may succeed; `trace_id` identifies it for support."),
         new("antiforgery", [400], "The form's antiforgery token is missing or not valid.", false, "Sign out and other forms are posted from CreditDesk's own pages."),
         new("rate_limited", [429], "Too many requests.", true, "Slow down: retry after the seconds in `Retry-After`."),
+        new("application_busy", [503], "The service is temporarily unavailable.", true, "A bank event's application kept changing while the event was judged; nothing was recorded. Retry after the seconds in `Retry-After`."),
         new("database_unavailable", [503], "The service is temporarily unavailable.", true, "The database cannot be reached; nothing was changed. Retry after the seconds in `Retry-After`."),
     ];
 

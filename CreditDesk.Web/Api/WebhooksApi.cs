@@ -24,6 +24,8 @@ public static class WebhooksApi
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithMetadata(new OpenApiContract.AlsoUnavailable(
+                "Also application_busy: the application kept changing while the event was judged; nothing was recorded, so the retry is judged afresh."))
             .WithName("ReceiveBankConfirmation");
         return group;
     }
@@ -76,8 +78,19 @@ public static class WebhooksApi
             WebhookOutcome.NotThisBanks => ApiProblems.Problem(StatusCodes.Status403Forbidden, "application_not_with_bank",
                 $"Application {bankEvent.ApplicationId} is not disbursed through your bank."),
             WebhookOutcome.Rejected rejected => ApiProblems.Unprocessable(rejected.Code, rejected.Detail),
+            WebhookOutcome.Busy => Busy(context.Response),
             _ => throw new InvalidOperationException("Unknown webhook outcome."),
         };
+    }
+
+    /// <summary>Seconds a bank is asked to wait before retrying a delivery whose application was busy.</summary>
+    private const int BusyRetryAfterSeconds = 1;
+
+    private static ProblemHttpResult Busy(HttpResponse response)
+    {
+        response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "application_busy",
+            $"The application kept changing while this event was judged. Nothing was recorded; send it again in {BusyRetryAfterSeconds} second.");
     }
 
     private static BankEvent? Parse(byte[] body)
