@@ -92,7 +92,7 @@ public sealed class SessionTests(StrictSessionsFixture fixture) : IClassFixture<
     private static async Task SignOutAsync(BrowserPage browser)
     {
         await browser.Page.GetByTestId("logout").ClickAsync();
-        await browser.Page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        await browser.Page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
     }
 
     /// <summary>The tab reaches the sign-in page by itself; if it does not, the failure says where it stayed and what its console said.</summary>
@@ -100,7 +100,8 @@ public sealed class SessionTests(StrictSessionsFixture fixture) : IClassFixture<
     {
         try
         {
-            await tab.Page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 15_000 });
+            await tab.Page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal), new() { Timeout = 15_000, WaitUntil = WaitUntilState.Commit });
+            await Expect(tab.Page.GetByTestId("login-email")).ToBeVisibleAsync();
         }
         catch (TimeoutException)
         {

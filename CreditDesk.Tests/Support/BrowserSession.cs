@@ -56,7 +56,9 @@ public sealed class BrowserPage(IBrowserContext context, IPage page) : IAsyncDis
         await Page.GetByTestId("login-email").FillAsync(email);
         await Page.GetByTestId("login-password").FillAsync(password);
         await Page.GetByTestId("login-submit").ClickAsync();
-        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        // Waits for what a person waits for, the page working (its circuit), not the load event: on a loaded CI machine
+        // Chromium once reported network idle but no load for 30 s on a page that was already there.
+        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await WaitForCircuitAsync();
     }
 
