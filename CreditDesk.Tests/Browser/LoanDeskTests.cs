@@ -138,9 +138,11 @@ public sealed class LoanDeskTests(BrowserFixture fixture) : IClassFixture<Browse
     public async Task An_applicant_finds_their_application_in_their_own_list_and_cancels_it_while_pending()
     {
         var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
-        // Kept PENDING: taken out of the pipeline before the drain decides it.
-        var id = await fixture.Database.SubmitOutOfPipelineAsync(async () => ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)
-            await submission.SubmitAsync(Infrastructure.ApplicationTestData.Colombian(), "dev-applicant", "dev-applicant", CancellationToken.None)).Id, "PENDING");
+        var result = await submission.SubmitAsync(Infrastructure.ApplicationTestData.Colombian(), "dev-applicant", "dev-applicant", CancellationToken.None);
+        var id = ((CreditDesk.Infrastructure.Applications.SubmissionResult.Created)result).Id;
+        // Kept PENDING whatever the pipeline already did with it (it may have decided it before the outbox row went).
+        await fixture.Database.ExecuteAsync(
+            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = 'PENDING', updated_at = now() WHERE id = '{id}'");
         await using var browser = await fixture.OpenAsync();
         await browser.SignInAsync(BrowserFixture.ApplicantEmail, BrowserFixture.ApplicantPassword, "/applications");
         var page = browser.Page;
@@ -161,16 +163,19 @@ public sealed class LoanDeskTests(BrowserFixture fixture) : IClassFixture<Browse
         browser.AssertNoConsoleErrors();
     }
 
-    /// <summary>An application submitted through the real intake (by nobody in particular), then put in the wanted status before the drain decides it.</summary>
+    /// <summary>An application submitted through the real intake (by nobody in particular), then put in the wanted status.</summary>
     private async Task<Guid> SeedAsync(string country, string status)
     {
         var submission = (CreditDesk.Infrastructure.Applications.ApplicationSubmission)fixture.App.Services.GetService(typeof(CreditDesk.Infrastructure.Applications.ApplicationSubmission))!;
-        // A new form (a new document) each time: one the drain decided first is left to it.
-        return await fixture.Database.SubmitOutOfPipelineAsync(() => Infrastructure.ApplicationTestData.SubmitAsync(submission, country switch
+        var form = country switch
         {
             "BR" => new CreditDesk.Domain.Applications.ApplicationForm("BR", "Rafael Lima", Infrastructure.ApplicationTestData.NextCpf(), 20_000m, 9_000m, 36),
             "ES" => new CreditDesk.Domain.Applications.ApplicationForm("ES", "Marta Ruiz", Infrastructure.ApplicationTestData.NextDni(), 9_000m, 3_000m, 36),
             _ => Infrastructure.ApplicationTestData.Colombian(),
-        }), status);
+        };
+        var id = await Infrastructure.ApplicationTestData.SubmitAsync(submission, form);
+        await fixture.Database.ExecuteAsync(
+            $"DELETE FROM application_outbox WHERE application_id = '{id}'; UPDATE credit_applications SET status = '{status}', updated_at = now() WHERE id = '{id}'");
+        return id;
     }
 }
