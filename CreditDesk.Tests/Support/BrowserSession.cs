@@ -50,21 +50,31 @@ public sealed class BrowserPage(IBrowserContext context, IPage page) : IAsyncDis
 
     public List<string> Errors { get; } = [];
 
+    /// <summary>
+    /// Navigations to the desk wait for what a person waits for, the page working (its circuit), not the load event: on a
+    /// loaded CI machine Chromium once reported network idle but no load for 30 s on a page that was already there.
+    /// </summary>
+    private static readonly PageGotoOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
+    /// <summary>
+    /// The sign-in page's address. Leaving it or arriving there is checked by polling the address: WaitForURL with
+    /// WaitUntil = Commit waits forever when the address already matches (it then waits for a load state "commit").
+    /// </summary>
+    public static readonly System.Text.RegularExpressions.Regex SignInPage = new("/account/login");
+
     public async Task SignInAsync(string email, string password, string path = "/")
     {
         await Page.GotoAsync($"/account/login?returnUrl={Uri.EscapeDataString(path)}");
         await Page.GetByTestId("login-email").FillAsync(email);
         await Page.GetByTestId("login-password").FillAsync(password);
         await Page.GetByTestId("login-submit").ClickAsync();
-        // Waits for what a person waits for, the page working (its circuit), not the load event: on a loaded CI machine
-        // Chromium once reported network idle but no load for 30 s on a page that was already there.
-        await Page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(Page).Not.ToHaveURLAsync(SignInPage);
         await WaitForCircuitAsync();
     }
 
     public async Task GotoAsync(string path)
     {
-        await Page.GotoAsync(path);
+        await Page.GotoAsync(path, Committed);
         await WaitForCircuitAsync();
     }
 

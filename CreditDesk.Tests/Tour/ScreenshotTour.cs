@@ -6,7 +6,12 @@ namespace CreditDesk.Tests.Tour;
 
 public sealed class TourFixture : BrowserFixture
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Seed:SampleApplications"] = "true" };
+    // The tour signs three people in at every width and theme, faster than one address may sign in (20 a minute) in production.
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Seed:SampleApplications"] = "true",
+        ["RateLimits:sign-in:PermitLimit"] = "1000",
+    };
 }
 
 /// <summary>
