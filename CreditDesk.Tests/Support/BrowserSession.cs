@@ -57,8 +57,8 @@ public sealed class BrowserPage(IBrowserContext context, IPage page) : IAsyncDis
     private static readonly PageGotoOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
 
     /// <summary>
-    /// The sign-in page's address. Leaving it or arriving there is checked by polling the address: WaitForURL with
-    /// WaitUntil = Commit waits forever when the address already matches (it then waits for a load state "commit").
+    /// The sign-in page's address. Leaving it or arriving there is checked by polling the address (Expect ToHaveURL),
+    /// which waits on no load event and, when it fails, shows the page it stayed on (a 429 from the sign-in rate limit, say).
     /// </summary>
     public static readonly System.Text.RegularExpressions.Regex SignInPage = new("/account/login");
 
