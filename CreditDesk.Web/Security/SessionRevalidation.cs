@@ -24,7 +24,8 @@ public sealed partial class SessionRevalidation(ILoggerFactory loggerFactory, IS
     /// Whether the circuit's session still holds. A check that fails (the database unreachable for a moment) is tried again
     /// on the next interval: the base class would sign the page out, so one failover would send every open desk to the
     /// sign-in page and lose what people were typing. A page can do nothing without the database meanwhile, and the next
-    /// check that gets an answer ends a session that has ended.
+    /// check that gets an answer ends a session that has ended. Anything else (a bug, the app shutting down) still signs
+    /// the page out: a check that cannot be made for another reason must not keep a session open.
     /// </summary>
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
@@ -34,7 +35,7 @@ public sealed partial class SessionRevalidation(ILoggerFactory loggerFactory, IS
             var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
             return await IsCurrentAsync(users, identity.Value, authenticationState.User);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is TimeoutException || Api.DatabaseUnavailableHandler.IsDatabaseUnavailable(exception))
         {
             LogCheckFailed(logger, exception, RevalidationInterval);
             return true;
