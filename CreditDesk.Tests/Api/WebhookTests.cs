@@ -219,7 +219,7 @@ public sealed class WebhookTests(ApiFixture api) : IClassFixture<ApiFixture>
     private Task<RowLock> LockAsync(Guid id) => RowLock.TakeAsync(api.Database, id);
 
     /// <summary>The statement every delivery's write runs (it inserts the event row).</summary>
-    private const string DeliveryWrite = "INSERT INTO webhook_events";
+    internal const string DeliveryWrite = "INSERT INTO webhook_events";
 
     private Task<long> LockWaitersAsync() => RowLock.WaitersAsync(api.Database, DeliveryWrite);
 
@@ -309,7 +309,7 @@ public sealed class BusyApplicationWebhookTests(JudgedOnceFixture api) : IClassF
 
         // Judged on the application as it was; before the write gets the row, its amount changes under it.
         var delivery = TestBanks.SendAsync(api.App.BaseAddress, body, TestBanks.Sign(body));
-        await RowLock.WaitForWaitersAsync(api.Database, "INSERT INTO webhook_events", 1);
+        await RowLock.WaitForWaitersAsync(api.Database, WebhookTests.DeliveryWrite, 1);
         await holder.ExecuteAsync($"UPDATE credit_applications SET requested_amount = requested_amount + 1 WHERE id = '{id}'");
         await holder.CommitAsync();
         using var busy = await delivery;

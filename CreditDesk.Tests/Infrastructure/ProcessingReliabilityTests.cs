@@ -39,11 +39,7 @@ public sealed class ProcessingReliabilityTests : IAsyncLifetime
         // The crashed node comes back and tries to finish its old claim: nothing happens.
         var lateClaim = new ClaimedApplication(new OutboxItem(1, id, 1, null), "VALIDATING", "CO",
             new CreditDesk.Domain.Decisions.LoanRequest(5_000_000m, 4_000_000m, 36), documentCipher, "k1", null, DateTimeOffset.UtcNow);
-        var late = new ApplicationProcessor(
-            survivor.Get<Npgsql.NpgsqlDataSource>(), survivor.Get<CreditDesk.Infrastructure.Pii.PiiCipher>(),
-            survivor.Get<ResilientBureau>(), new NodeIdentity("crashed-node"), survivor.Get<CreditDesk.Infrastructure.Applications.LoanCatalogue>(),
-            survivor.Get<DecisionWriter>(), survivor.Get<CreditDesk.Infrastructure.Events.LiveEvents>(), TimeProvider.System);
-        await late.ProcessAsync(lateClaim, CancellationToken.None);
+        await ProcessorOf(survivor, "crashed-node").ProcessAsync(lateClaim, CancellationToken.None);
 
         Assert.Equal(1L, await database.ScalarAsync<long>(
             $"SELECT count(*) FROM application_audit WHERE application_id = '{id}' AND from_status = 'VALIDATING'"));
@@ -65,15 +61,11 @@ public sealed class ProcessingReliabilityTests : IAsyncLifetime
             SELECT o.id, a.document_cipher, a.pii_key_id FROM application_outbox o JOIN credit_applications a ON a.id = o.application_id WHERE a.id = '{id}'
             """, r => new ClaimedApplication(new OutboxItem(r.GetInt64(0), id, 1, null), "VALIDATING", "CO",
                 new CreditDesk.Domain.Decisions.LoanRequest(5_000_000m, 4_000_000m, 36), r.GetFieldValue<byte[]>(1), r.GetString(2), null, DateTimeOffset.UtcNow)))[0];
-        var processor = new ApplicationProcessor(
-            node.Get<Npgsql.NpgsqlDataSource>(), node.Get<CreditDesk.Infrastructure.Pii.PiiCipher>(), node.Get<ResilientBureau>(),
-            new NodeIdentity("stopping-node"), node.Get<LoanCatalogue>(), node.Get<DecisionWriter>(),
-            node.Get<CreditDesk.Infrastructure.Events.LiveEvents>(), TimeProvider.System);
         using var published = node.Get<CreditDesk.Infrastructure.Events.ApplicationEventHub>().Subscribe();
         await using var holder = await RowLock.TakeAsync(database, id);
         using var stopping = new CancellationTokenSource();
 
-        var processing = processor.ProcessAsync(claimed, stopping.Token);
+        var processing = ProcessorOf(node, "stopping-node").ProcessAsync(claimed, stopping.Token);
         await RowLock.WaitForWaitersAsync(database, "DELETE FROM application_outbox", 1);
         await stopping.CancelAsync();
         await holder.CommitAsync();
@@ -86,6 +78,12 @@ public sealed class ProcessingReliabilityTests : IAsyncLifetime
         {
         }
     }
+
+    /// <summary>The host's processor as a node named <paramref name="nodeId"/> (whose claims it finishes).</summary>
+    private static ApplicationProcessor ProcessorOf(PipelineHost host, string nodeId) => new(
+        host.Get<Npgsql.NpgsqlDataSource>(), host.Get<CreditDesk.Infrastructure.Pii.PiiCipher>(), host.Get<ResilientBureau>(),
+        new NodeIdentity(nodeId), host.Get<LoanCatalogue>(), host.Get<DecisionWriter>(),
+        host.Get<CreditDesk.Infrastructure.Events.LiveEvents>(), TimeProvider.System);
 
     [Fact]
     public async Task Two_nodes_with_their_own_schedulers_on_one_database_decide_1000_applications_each_exactly_once()
